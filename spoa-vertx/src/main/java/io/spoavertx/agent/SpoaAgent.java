@@ -1,0 +1,119 @@
+package io.spoavertx.agent;
+
+import io.spoavertx.agent.impl.SpoaServerVerticle;
+import io.spoavertx.config.AgentConfig;
+import io.spoavertx.handler.SpoeHandler;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An SPOA agent inside a Vert.x instance: HAProxy connects to it and its messages reach handlers.
+ *
+ * <pre>{@code
+ * SpoaAgent agent = SpoaAgent.create(vertx, AgentConfig.DEFAULT)
+ *     .directHandler("check-client-ip", msg -> Future.succeededFuture(
+ *         Actions.create().setVar(Scope.TXN, "score", 42)));
+ * agent.start().onSuccess(port -> ...);
+ * }</pre>
+ *
+ * Messages without a direct handler go over the event bus to {@code spoa.message.<name>} (or the
+ * address configured for them), where {@link io.spoavertx.handler.SpoeHandlers} register handlers.
+ */
+public final class SpoaAgent {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SpoaAgent.class);
+
+  private final Vertx vertx;
+  private final AgentConfig config;
+  private final Map<String, SpoeHandler> directHandlers = new LinkedHashMap<>();
+  private final AgentStats stats = new AgentStats();
+  private final List<String> deployments = new ArrayList<>();
+  private volatile int port = -1;
+  private boolean started;
+
+  private SpoaAgent(Vertx vertx, AgentConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  public static SpoaAgent create(Vertx vertx, AgentConfig config) {
+    return new SpoaAgent(vertx, config);
+  }
+
+  /**
+   * Answers messages named {@code messageName} in-process, on the connection's event loop: the
+   * fastest path, for handlers that do not block. Register before {@link #start()}.
+   */
+  public synchronized SpoaAgent directHandler(String messageName, SpoeHandler handler) {
+    if (started) {
+      throw new IllegalStateException("register direct handlers before start()");
+    }
+    directHandlers.put(messageName, handler);
+    return this;
+  }
+
+  /** Binds the listener with the configured number of instances; completes with the bound port. */
+  public synchronized Future<Integer> start() {
+    if (started) {
+      return Future.failedFuture(new IllegalStateException("already started"));
+    }
+    started = true;
+    Map<String, SpoeHandler> handlers = Map.copyOf(directHandlers);
+    AtomicReference<SpoaServerVerticle> first = new AtomicReference<>();
+    // The first instance binds (port 0 picks a free port); the others then share that port.
+    return vertx.deployVerticle(() -> {
+      SpoaServerVerticle v = new SpoaServerVerticle(config, handlers, stats);
+      first.set(v);
+      return v;
+    }, new DeploymentOptions()).compose(id -> {
+      deployments.add(id);
+      port = first.get().actualPort();
+      int more = config.listener().instances() - 1;
+      if (more == 0) {
+        return Future.succeededFuture(port);
+      }
+      AgentConfig shared = config.withListener(config.listener().withPort(port));
+      return vertx.deployVerticle(() -> new SpoaServerVerticle(shared, handlers, stats),
+          new DeploymentOptions().setInstances(more)).map(id2 -> {
+            deployments.add(id2);
+            return port;
+          });
+    }).onSuccess(p -> LOG.info("SPOA agent listening on " + config.listener().host() + ":" + p
+        + " (" + (vertx.isNativeTransportEnabled() ? "native transport" : "NIO") + ", "
+        + config.listener().instances() + " instance(s), direct handlers " + handlers.keySet()
+        + ", routes " + config.dispatch().routes().keySet() + ", default address prefix '"
+        + config.dispatch().addressPrefix() + "')"));
+  }
+
+  /** The bound port, or -1 before {@link #start()} completes. */
+  public int port() {
+    return port;
+  }
+
+  public AgentStats stats() {
+    return stats;
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  /** Closes the listener and its connections. */
+  public synchronized Future<Void> stop() {
+    List<Future<Void>> undeploys = new ArrayList<>();
+    for (String id : deployments) {
+      undeploys.add(vertx.undeploy(id));
+    }
+    deployments.clear();
+    return Future.all(undeploys).mapEmpty();
+  }
+}

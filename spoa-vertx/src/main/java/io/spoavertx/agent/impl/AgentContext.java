@@ -1,0 +1,23 @@
+package io.spoavertx.agent.impl;
+
+import io.spoavertx.agent.AgentStats;
+import io.spoavertx.config.AgentConfig;
+import io.vertx.core.eventbus.EventBus;
+
+/** What every connection of one server verticle instance shares (all on its event loop). */
+final class AgentContext {
+
+  final AgentConfig config;
+  final RouteTable routes;
+  final EventBus eventBus;
+  final AgentStats stats;
+  final RateLimitedLog handlerLog;
+
+  AgentContext(AgentConfig config, RouteTable routes, EventBus eventBus, AgentStats stats, RateLimitedLog handlerLog) {
+    this.config = config;
+    this.routes = routes;
+    this.eventBus = eventBus;
+    this.stats = stats;
+    this.handlerLog = handlerLog;
+  }
+}

@@ -1,0 +1,30 @@
+package io.spoavertx.agent.impl;
+
+import io.spoavertx.handler.SpoeHandler;
+import io.vertx.core.eventbus.DeliveryOptions;
+
+import java.nio.charset.StandardCharsets;
+
+/** Where messages of one name go: a direct handler or an event-bus address, and their deadline. */
+final class Route {
+
+  final String name;
+  final byte[] nameBytes;
+  final int hash;
+  final SpoeHandler direct;
+  final String address;
+  final long deadlineNanos;
+  final DeliveryOptions delivery;
+
+  Route(String name, SpoeHandler direct, String address, long deadlineMs) {
+    this.name = name;
+    this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
+    this.hash = RouteTable.hash(nameBytes);
+    this.direct = direct;
+    this.address = address;
+    this.deadlineNanos = deadlineMs * 1_000_000L;
+    // The agent enforces the deadline itself; the event-bus timeout only reclaims the reply
+    // handler of a request whose answer never comes.
+    this.delivery = new DeliveryOptions().setSendTimeout(deadlineMs + 1_000L);
+  }
+}

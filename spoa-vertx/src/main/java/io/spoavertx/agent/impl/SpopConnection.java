@@ -1,0 +1,570 @@
+package io.spoavertx.agent.impl;
+
+import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.codec.DisconnectStatus;
+import io.spoavertx.codec.FrameHeader;
+import io.spoavertx.codec.FrameParser;
+import io.spoavertx.codec.FrameType;
+import io.spoavertx.codec.HaproxyDisconnect;
+import io.spoavertx.codec.HaproxyHello;
+import io.spoavertx.codec.NotifyScanner;
+import io.spoavertx.codec.SpopException;
+import io.spoavertx.codec.SpopReader;
+import io.spoavertx.codec.SpopWriter;
+import io.spoavertx.codec.Varint;
+import io.spoavertx.config.ProtocolOptions;
+import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.SpoeMessage;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.core.net.NetSocket;
+
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The SPOP state machine of one TCP connection from HAProxy (doc/SPOE.txt 3.2), confined to the
+ * connection's event loop: HELLO negotiation, NOTIFY dispatch and ACK assembly (pipelined, ACKs
+ * in any order), fragment reassembly, DISCONNECT, deadlines and backpressure.
+ *
+ * <p>Every NOTIFY read gets exactly one ACK with its stream-id and frame-id, unless the connection
+ * closes first (then with an AGENT-DISCONNECT saying why, or because HAProxy closed it). ACKs that
+ * complete together leave in one write.
+ */
+public final class SpopConnection implements FrameParser.Handler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SpopConnection.class);
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private enum State { AWAIT_HELLO, READY, CLOSING, CLOSED }
+
+  private final long id = IDS.incrementAndGet();
+  private final NetSocket socket;
+  private final Context context;
+  private final Vertx vertx;
+  private final AgentContext agent;
+  private final ProtocolOptions protocol;
+  private final FrameParser parser;
+  private final SpopReader reader = new SpopReader();
+  private final FrameHeader header = new FrameHeader();
+  private final NotifyScanner scanner = new NotifyScanner();
+  private final ArrayList<PendingNotify> inflight = new ArrayList<>();
+
+  private State state = State.AWAIT_HELLO;
+  private boolean framesSeen;
+  private int maxFrameSize;
+  private boolean fragmentation;
+  private String engineId;
+
+  private Buffer out;
+  private boolean inRead;
+  private boolean flushScheduled;
+  private boolean socketPaused;
+
+  private long helloTimer = -1;
+  private long sweepTimer = -1;
+  private long sweepAt;
+
+  private Buffer fragments;
+  private long fragmentStreamId;
+  private long fragmentFrameId;
+
+
+  SpopConnection(Vertx vertx, Context context, NetSocket socket, AgentContext agent) {
+    this.vertx = vertx;
+    this.context = context;
+    this.socket = socket;
+    this.agent = agent;
+    this.protocol = agent.config.protocol();
+    this.maxFrameSize = protocol.maxFrameSize();
+    this.parser = new FrameParser(maxFrameSize, this);
+  }
+
+  void start() {
+    agent.stats.recordConnectionsOpened();
+    socket.handler(this::onData);
+    socket.closeHandler(v -> onClosed());
+    socket.exceptionHandler(this::onException);
+    helloTimer = vertx.setTimer(protocol.helloTimeoutMs(), t -> {
+      helloTimer = -1;
+      if (state == State.AWAIT_HELLO) {
+        fail(new SpopException(DisconnectStatus.TIMEOUT, "no HELLO within " + protocol.helloTimeoutMs() + " ms"));
+      }
+    });
+  }
+
+  /** Connection id used in log lines. */
+  public long id() {
+    return id;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Input
+
+  private void onData(Buffer data) {
+    inRead = true;
+    try {
+      parser.handle(data);
+    } finally {
+      inRead = false;
+    }
+    flush();
+  }
+
+  @Override
+  public void frame(Buffer buf, int start, int end) {
+    if (state == State.CLOSING || state == State.CLOSED) {
+      return;
+    }
+    framesSeen = true;
+    try {
+      reader.reset(buf, start, end);
+      header.read(reader);
+      if (state == State.AWAIT_HELLO) {
+        if (header.type != FrameType.HAPROXY_HELLO) {
+          throw new SpopException(DisconnectStatus.INVALID_FRAME,
+              "expected HAPROXY-HELLO, got " + FrameType.name(header.type));
+        }
+        onHello();
+        return;
+      }
+      switch (header.type) {
+        case FrameType.NOTIFY:
+          onNotify(buf, reader.pos(), end);
+          break;
+        case FrameType.UNSET:
+          onContinuation(buf, reader.pos(), end);
+          break;
+        case FrameType.HAPROXY_DISCONNECT:
+          onHaproxyDisconnect();
+          break;
+        case FrameType.HAPROXY_HELLO:
+          throw new SpopException(DisconnectStatus.INVALID_FRAME, "second HAPROXY-HELLO");
+        default:
+          throw new SpopException(DisconnectStatus.INVALID_FRAME,
+              "unexpected frame type " + FrameType.name(header.type));
+      }
+    } catch (SpopException e) {
+      fail(e);
+    }
+  }
+
+  @Override
+  public void frameError(SpopException error) {
+    if (!framesSeen && state == State.AWAIT_HELLO) {
+      // Not SPOP at all (an HTTP request, a port scan): nothing to say to it.
+      LOG.debug("connection " + id + " from " + socket.remoteAddress() + ": not SPOP (" + error.getMessage()
+          + "), closing");
+      state = State.CLOSING;
+      socket.close();
+      return;
+    }
+    fail(error);
+  }
+
+  private void onHello() {
+    if (!header.fin()) {
+      throw new SpopException(DisconnectStatus.FRAGMENTATION_NOT_SUPPORTED, "fragmented HAPROXY-HELLO");
+    }
+    HaproxyHello hello = HaproxyHello.decode(reader);
+    if (hello.supportedVersions() == null) {
+      throw new SpopException(DisconnectStatus.VERSION_NOT_FOUND, null);
+    }
+    if (hello.maxFrameSize() == null) {
+      throw new SpopException(DisconnectStatus.MAX_FRAME_SIZE_NOT_FOUND, null);
+    }
+    if (hello.capabilities() == null) {
+      throw new SpopException(DisconnectStatus.CAPABILITIES_NOT_FOUND, null);
+    }
+    if (hello.supportedVersions().stream().noneMatch(v -> v.equals("2.0") || v.startsWith("2."))) {
+      throw new SpopException(DisconnectStatus.UNSUPPORTED_VERSION,
+          "unsupported versions " + hello.supportedVersions() + ", this agent speaks 2.0");
+    }
+    long negotiated = Math.min(protocol.maxFrameSize(), hello.maxFrameSize());
+    if (hello.maxFrameSize() < 256 || negotiated < 256) {
+      throw new SpopException(DisconnectStatus.BAD_MAX_FRAME_SIZE,
+          "max-frame-size " + hello.maxFrameSize() + " is below 256");
+    }
+    maxFrameSize = (int) negotiated;
+    parser.maxFrameSize(maxFrameSize);
+    engineId = hello.engineId();
+    fragmentation = protocol.fragmentation();
+    cancelHelloTimer();
+
+    StringBuilder caps = new StringBuilder();
+    if (protocol.pipelining()) {
+      caps.append("pipelining");
+    }
+    if (fragmentation) {
+      caps.append(caps.length() > 0 ? "," : "").append("fragmentation");
+    }
+    SpopWriter.writeAgentHello(output(), maxFrameSize, caps.toString());
+    if (hello.healthcheck()) {
+      agent.stats.recordHealthchecks();
+      state = State.CLOSING;
+      parser.stop();
+      flush();
+      socket.end();
+      return;
+    }
+    agent.stats.recordHellos();
+    state = State.READY;
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("connection " + id + " from " + socket.remoteAddress() + " engine-id " + engineId
+          + ": HELLO, max-frame-size " + maxFrameSize + ", capabilities " + hello.capabilities());
+    }
+  }
+
+  private void onNotify(Buffer buf, int payloadStart, int end) {
+    if (fragments != null) {
+      throw new SpopException(DisconnectStatus.INTERLACED_FRAMES,
+          "NOTIFY while the fragments of stream " + fragmentStreamId + " frame " + fragmentFrameId + " are pending");
+    }
+    if (header.abort()) {
+      agent.stats.recordFramesAborted();
+      return; // cancelled before it began: nothing to answer
+    }
+    if (!header.fin()) {
+      if (!fragmentation) {
+        throw new SpopException(DisconnectStatus.FRAGMENTATION_NOT_SUPPORTED, "fragmented NOTIFY, fragmentation not negotiated");
+      }
+      fragments = Buffer.buffer(Math.max(1024, (end - payloadStart) * 4));
+      fragments.appendBuffer(buf, payloadStart, end - payloadStart);
+      fragmentStreamId = header.streamId;
+      fragmentFrameId = header.frameId;
+      return;
+    }
+    processNotify(buf, payloadStart, end, header.streamId, header.frameId);
+  }
+
+  private void onContinuation(Buffer buf, int payloadStart, int end) {
+    if (fragments == null) {
+      throw new SpopException(DisconnectStatus.FRAME_ID_NOT_FOUND,
+          "continuation of stream " + header.streamId + " frame " + header.frameId + " with no fragmented frame started");
+    }
+    if (header.streamId != fragmentStreamId || header.frameId != fragmentFrameId) {
+      throw new SpopException(DisconnectStatus.INTERLACED_FRAMES, "continuation of stream " + header.streamId
+          + " frame " + header.frameId + " while stream " + fragmentStreamId + " frame " + fragmentFrameId + " is pending");
+    }
+    if (header.abort()) {
+      fragments = null;
+      agent.stats.recordFramesAborted();
+      return;
+    }
+    if (fragments.length() + (end - payloadStart) > protocol.maxReassembledSize()) {
+      throw new SpopException(DisconnectStatus.FRAME_TOO_BIG,
+          "fragmented NOTIFY larger than maxReassembledSize " + protocol.maxReassembledSize());
+    }
+    fragments.appendBuffer(buf, payloadStart, end - payloadStart);
+    if (header.fin()) {
+      Buffer whole = fragments;
+      fragments = null;
+      agent.stats.recordFragmentsReassembled();
+      processNotify(whole, 0, whole.length(), fragmentStreamId, fragmentFrameId);
+    }
+  }
+
+  private void onHaproxyDisconnect() {
+    HaproxyDisconnect d = HaproxyDisconnect.decode(reader);
+    agent.stats.haproxyDisconnect(d.statusCode());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("connection " + id + " engine-id " + engineId + ": HAPROXY-DISCONNECT status " + d.statusCode()
+          + " (" + d.message() + ")");
+    }
+    close(DisconnectStatus.NORMAL, null);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Dispatch
+
+  /** Validates the whole NOTIFY payload before dispatching anything, then dispatches each message. */
+  private void processNotify(Buffer buf, int p, int end, long streamId, long frameId) {
+    agent.stats.recordNotifies();
+    int n = scanner.scan(buf, p, end);
+    long now = System.nanoTime();
+    PendingNotify pending = new PendingNotify(streamId, frameId, n, now);
+    if (n == 0) {
+      writeAck(pending); // HAProxy 3.1-3.2 send empty NOTIFYs: they want an empty ACK
+      return;
+    }
+    inflight.add(pending);
+    for (int i = 0; i < n; i++) {
+      pending.routes[i] = agent.routes.lookup(buf, scanner.nameOffset(i), scanner.nameLength(i));
+    }
+    for (int i = 0; i < n && !pending.done; i++) {
+      Route route = pending.routes[i];
+      SpoeMessage message = new SpoeMessage(buf, scanner.start(i), scanner.end(i), route.name,
+          scanner.argsOffset(i), scanner.argCount(i));
+      dispatch(pending, i, route, message);
+    }
+    if (!pending.done) {
+      armSweep(pending.nextDeadline());
+      if (inflight.size() >= protocol.maxInFlightPerConnection() && !socketPaused) {
+        socketPaused = true;
+        parser.pause();
+        socket.pause();
+      }
+    }
+  }
+
+  private void dispatch(PendingNotify pending, int index, Route route, SpoeMessage message) {
+    if (route.direct != null) {
+      Future<Actions> result;
+      try {
+        result = route.direct.handle(message);
+      } catch (Throwable t) {
+        handlerFailed(pending, index, t);
+        return;
+      }
+      if (result == null) {
+        handlerFailed(pending, index, new NullPointerException("handler returned a null future"));
+      } else if (result.isComplete()) {
+        onResult(pending, index, result);
+      } else {
+        result.onComplete(ar -> {
+          if (Vertx.currentContext() == context) {
+            onResult(pending, index, ar);
+          } else {
+            context.runOnContext(v -> onResult(pending, index, ar));
+          }
+        });
+      }
+    } else {
+      agent.eventBus.<Actions>request(route.address, message, route.delivery).onComplete(ar -> onReply(pending, index, ar));
+    }
+  }
+
+  private void onResult(PendingNotify pending, int index, AsyncResult<Actions> ar) {
+    if (ar.succeeded()) {
+      Actions actions = ar.result();
+      complete(pending, index, actions == null ? Actions.none() : actions.freeze(), Outcome.OK);
+    } else {
+      handlerFailed(pending, index, ar.cause());
+    }
+  }
+
+  private void onReply(PendingNotify pending, int index, AsyncResult<Message<Actions>> ar) {
+    if (ar.succeeded()) {
+      Actions actions = ar.result().body();
+      complete(pending, index, actions == null ? Actions.none() : actions, Outcome.OK);
+      return;
+    }
+    Throwable cause = ar.cause();
+    if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.NO_HANDLERS) {
+      if (complete(pending, index, Actions.none(), Outcome.NO_HANDLER)) {
+        agent.handlerLog.warn("no handler for message '" + pending.routes[index].name + "' at address '"
+            + pending.routes[index].address + "': answered with no actions");
+      }
+    } else {
+      handlerFailed(pending, index, cause);
+    }
+  }
+
+  private void handlerFailed(PendingNotify pending, int index, Throwable cause) {
+    if (complete(pending, index, Actions.none(), Outcome.ERROR)) {
+      agent.handlerLog.warn("handler of message '" + pending.routes[index].name + "' failed: " + cause);
+    }
+  }
+
+  /** Records one message's result; returns false when it came too late (deadline or closed). */
+  private boolean complete(PendingNotify pending, int index, Actions actions, Outcome outcome) {
+    if (pending.done || pending.results[index] != null) {
+      return false;
+    }
+    agent.stats.outcome(outcome);
+    pending.results[index] = actions;
+    if (--pending.remaining == 0) {
+      pending.done = true;
+      inflight.remove(pending);
+      if (state == State.READY) {
+        writeAck(pending);
+        maybeResume();
+      }
+    }
+    return true;
+  }
+
+  private void writeAck(PendingNotify pending) {
+    pending.done = true;
+    Buffer buf = output();
+    int start = buf.length();
+    int headerLen = 1 + 4 + Varint.size(pending.streamId) + Varint.size(pending.frameId);
+    int payload = 0;
+    for (Actions a : pending.results) {
+      payload += a.encoded().length();
+    }
+    SpopWriter.beginFrame(buf, FrameType.ACK, pending.streamId, pending.frameId);
+    if (headerLen + payload <= maxFrameSize) {
+      for (Actions a : pending.results) {
+        buf.appendBuffer(a.encoded());
+      }
+    } else {
+      // ACKs cannot be fragmented (HAProxy 2.6 rejects them): send none of the actions.
+      agent.stats.recordAcksTooBig();
+      agent.handlerLog.warn("connection " + id + ": actions of stream " + pending.streamId + " frame "
+          + pending.frameId + " take " + payload + " bytes, more than max-frame-size " + maxFrameSize
+          + ": ACK sent without actions");
+    }
+    SpopWriter.endFrame(buf, start);
+    agent.stats.recordAcks();
+    scheduleFlush();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Deadlines: one timer per connection, armed for the earliest deadline, instead of one per message.
+
+  private void armSweep(long deadline) {
+    if (deadline == Long.MAX_VALUE) {
+      return;
+    }
+    if (sweepTimer != -1) {
+      if (sweepAt <= deadline) {
+        return;
+      }
+      vertx.cancelTimer(sweepTimer);
+    }
+    sweepAt = deadline;
+    long delayMs = Math.max(1, (deadline - System.nanoTime() + 999_999) / 1_000_000);
+    sweepTimer = vertx.setTimer(delayMs, t -> sweep());
+  }
+
+  private void sweep() {
+    sweepTimer = -1;
+    if (state != State.READY) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (int k = inflight.size() - 1; k >= 0; k--) {
+      if (k >= inflight.size()) {
+        continue;
+      }
+      PendingNotify p = inflight.get(k);
+      for (int i = 0; i < p.results.length && !p.done; i++) {
+        if (p.results[i] == null && now - (p.startNanos + p.routes[i].deadlineNanos) >= 0) {
+          if (complete(p, i, Actions.none(), Outcome.TIMEOUT)) {
+            agent.handlerLog.warn("handler of message '" + p.routes[i].name + "' missed its deadline of "
+                + p.routes[i].deadlineNanos / 1_000_000 + " ms");
+          }
+        }
+      }
+    }
+    long next = Long.MAX_VALUE;
+    for (PendingNotify p : inflight) {
+      next = Math.min(next, p.nextDeadline());
+    }
+    armSweep(next);
+    flush();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Output
+
+  private Buffer output() {
+    if (out == null) {
+      out = Buffer.buffer(512);
+    }
+    return out;
+  }
+
+  private void scheduleFlush() {
+    if (inRead || flushScheduled) {
+      return; // the read in progress flushes when it ends
+    }
+    flushScheduled = true;
+    context.runOnContext(v -> {
+      flushScheduled = false;
+      flush();
+    });
+  }
+
+  private void flush() {
+    if (out != null && out.length() > 0 && state != State.CLOSED) {
+      Buffer b = out;
+      out = null;
+      socket.write(b);
+    }
+  }
+
+  private void maybeResume() {
+    if (socketPaused && inflight.size() < protocol.maxInFlightPerConnection()) {
+      socketPaused = false;
+      socket.resume();
+      context.runOnContext(v -> {
+        // resume the parser outside complete(): it may dispatch more frames
+        inRead = true;
+        try {
+          parser.resume();
+        } finally {
+          inRead = false;
+        }
+        flush();
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Errors and close
+
+  private void fail(SpopException e) {
+    if (state == State.CLOSING || state == State.CLOSED) {
+      return;
+    }
+    LOG.info("connection " + id + " from " + socket.remoteAddress() + (engineId != null ? " engine-id " + engineId : "")
+        + ": protocol error, status " + e.status().code() + " (" + e.status().reason() + "): " + e.getMessage()
+        + (inflight.isEmpty() ? "" : "; " + inflight.size() + " NOTIFYs in flight are dropped"));
+    close(e.status(), e.getMessage());
+  }
+
+  /** Sends AGENT-DISCONNECT with {@code status} and closes once it is written. */
+  void close(DisconnectStatus status, String message) {
+    if (state == State.CLOSING || state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSING;
+    parser.stop();
+    cancelHelloTimer();
+    agent.stats.agentDisconnect(status);
+    SpopWriter.writeAgentDisconnect(output(), status, message);
+    flush();
+    socket.end();
+  }
+
+  private void onException(Throwable t) {
+    // A reset without DISCONNECT is a normal close under reloads (HAProxy 3.x): no loud log.
+    LOG.debug("connection " + id + ": " + t);
+  }
+
+  private void onClosed() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    agent.stats.recordConnectionsClosed();
+    cancelHelloTimer();
+    if (sweepTimer != -1) {
+      vertx.cancelTimer(sweepTimer);
+      sweepTimer = -1;
+    }
+    for (PendingNotify p : inflight) {
+      p.done = true; // late replies are dropped
+    }
+    inflight.clear();
+    fragments = null;
+    parser.stop();
+  }
+
+  private void cancelHelloTimer() {
+    if (helloTimer != -1) {
+      vertx.cancelTimer(helloTimer);
+      helloTimer = -1;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.spoavertx.codec;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encoders for what an agent sends: frame headers, typed values, ACK actions, AGENT-HELLO and
+ * AGENT-DISCONNECT. Everything is appended to a caller-owned {@link Buffer}, so several frames can
+ * be batched into one socket write.
+ */
+public final class SpopWriter {
+
+  public static final int ACTION_SET_VAR = 1;
+  public static final int ACTION_UNSET_VAR = 2;
+
+  private SpopWriter() {
+  }
+
+  /**
+   * Appends a frame header with a placeholder length; returns the offset to pass to
+   * {@link #endFrame}.
+   */
+  public static int beginFrame(Buffer out, int type, long streamId, long frameId) {
+    int start = out.length();
+    out.appendInt(0).appendByte((byte) type).appendInt(FrameType.FLAG_FIN);
+    Varint.write(out, streamId);
+    Varint.write(out, frameId);
+    return start;
+  }
+
+  /** Patches the length of the frame begun at {@code start}; returns the frame length. */
+  public static int endFrame(Buffer out, int start) {
+    int len = out.length() - start - 4;
+    out.setInt(start, len);
+    return len;
+  }
+
+  /** A bare string: varint length + UTF-8 bytes (names, KV keys). */
+  public static void writeName(Buffer out, String s) {
+    if (isAscii(s)) {
+      int n = s.length();
+      Varint.write(out, n);
+      for (int i = 0; i < n; i++) {
+        out.appendByte((byte) s.charAt(i));
+      }
+    } else {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      Varint.write(out, b.length);
+      out.appendBytes(b);
+    }
+  }
+
+  public static void writeNull(Buffer out) {
+    out.appendByte((byte) TypeCode.NULL);
+  }
+
+  public static void writeBool(Buffer out, boolean v) {
+    out.appendByte((byte) (v ? TypeCode.BOOL_TRUE : TypeCode.BOOL));
+  }
+
+  public static void writeInt32(Buffer out, int v) {
+    out.appendByte((byte) TypeCode.INT32);
+    Varint.write(out, v);
+  }
+
+  public static void writeUint32(Buffer out, long v) {
+    out.appendByte((byte) TypeCode.UINT32);
+    Varint.write(out, v & 0xFFFFFFFFL);
+  }
+
+  public static void writeInt64(Buffer out, long v) {
+    out.appendByte((byte) TypeCode.INT64);
+    Varint.write(out, v);
+  }
+
+  public static void writeUint64(Buffer out, long v) {
+    out.appendByte((byte) TypeCode.UINT64);
+    Varint.write(out, v);
+  }
+
+  public static void writeAddress(Buffer out, InetAddress address) {
+    out.appendByte((byte) (address instanceof Inet4Address ? TypeCode.IPV4 : TypeCode.IPV6));
+    out.appendBytes(address.getAddress());
+  }
+
+  public static void writeString(Buffer out, String s) {
+    out.appendByte((byte) TypeCode.STRING);
+    writeName(out, s);
+  }
+
+  public static void writeBinary(Buffer out, Buffer bytes) {
+    out.appendByte((byte) TypeCode.BINARY);
+    Varint.write(out, bytes.length());
+    out.appendBuffer(bytes);
+  }
+
+  public static void writeBinary(Buffer out, byte[] bytes) {
+    out.appendByte((byte) TypeCode.BINARY);
+    Varint.write(out, bytes.length);
+    out.appendBytes(bytes);
+  }
+
+  /** Action header of SET-VAR: type, nb-args 3, scope, name; the typed value follows. */
+  public static void beginSetVar(Buffer out, int scope, String name) {
+    out.appendByte((byte) ACTION_SET_VAR).appendByte((byte) 3).appendByte((byte) scope);
+    writeName(out, name);
+  }
+
+  /** UNSET-VAR: type, nb-args 2, scope, name. */
+  public static void writeUnsetVar(Buffer out, int scope, String name) {
+    out.appendByte((byte) ACTION_UNSET_VAR).appendByte((byte) 2).appendByte((byte) scope);
+    writeName(out, name);
+  }
+
+  /** AGENT-HELLO (doc/SPOE.txt 3.2.5); the capabilities key is always sent, even empty. */
+  public static void writeAgentHello(Buffer out, int maxFrameSize, String capabilities) {
+    int start = beginFrame(out, FrameType.AGENT_HELLO, 0, 0);
+    writeName(out, "version");
+    writeString(out, "2.0");
+    writeName(out, "max-frame-size");
+    writeUint32(out, maxFrameSize);
+    writeName(out, "capabilities");
+    writeString(out, capabilities);
+    endFrame(out, start);
+  }
+
+  /** AGENT-DISCONNECT; the message is cut to 255 bytes, the most HAProxy 2.6 accepts. */
+  public static void writeAgentDisconnect(Buffer out, DisconnectStatus status, String message) {
+    int start = beginFrame(out, FrameType.AGENT_DISCONNECT, 0, 0);
+    writeName(out, "status-code");
+    writeUint32(out, status.code());
+    writeName(out, "message");
+    byte[] b = (message == null ? status.reason() : message).getBytes(StandardCharsets.UTF_8);
+    out.appendByte((byte) TypeCode.STRING);
+    int n = Math.min(b.length, 255);
+    Varint.write(out, n);
+    out.appendBytes(b, 0, n);
+    endFrame(out, start);
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (s.charAt(i) > 0x7F) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

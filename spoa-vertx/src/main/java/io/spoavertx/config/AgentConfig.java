@@ -1,0 +1,99 @@
+package io.spoavertx.config;
+
+import static io.spoavertx.config.Check.orDefault;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * The agent's whole configuration, as read from JSON (see {@code conf/agent.json}). Every part is
+ * optional and has documented defaults; unknown keys and wrong types are errors.
+ */
+public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, DispatchOptions dispatch,
+                          List<HandlerDeployment> handlers) {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null);
+
+  public AgentConfig {
+    listener = orDefault(listener, ListenerOptions.DEFAULT);
+    protocol = orDefault(protocol, ProtocolOptions.DEFAULT);
+    dispatch = orDefault(dispatch, DispatchOptions.DEFAULT);
+    handlers = handlers == null ? List.of() : List.copyOf(handlers);
+  }
+
+  public static AgentConfig fromJson(JsonObject json) {
+    return fromJson(json == null ? "{}" : json.encode());
+  }
+
+  /** Parses and validates; a {@link ConfigException} names the key and what is wrong with it. */
+  public static AgentConfig fromJson(String json) {
+    try {
+      AgentConfig config = MAPPER.readValue(json, AgentConfig.class);
+      return config == null ? DEFAULT : config;
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(path(e, null), "unknown key (known keys: " + e.getKnownPropertyIds() + ")");
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      String msg = String.valueOf(cause.getMessage());
+      int colon = msg.indexOf(": ");
+      String key = colon > 0 ? msg.substring(0, colon) : null;
+      throw new ConfigException(path(e, key), colon > 0 ? msg.substring(colon + 2) : msg);
+    } catch (JsonMappingException e) {
+      throw new ConfigException(path(e, null), e.getOriginalMessage());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ConfigException("(document)", "not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  public JsonObject toJson() {
+    try {
+      return new JsonObject(MAPPER.writeValueAsString(this));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public AgentConfig withListener(ListenerOptions l) {
+    return new AgentConfig(l, protocol, dispatch, handlers);
+  }
+
+  public AgentConfig withProtocol(ProtocolOptions p) {
+    return new AgentConfig(listener, p, dispatch, handlers);
+  }
+
+  public AgentConfig withDispatch(DispatchOptions d) {
+    return new AgentConfig(listener, protocol, d, handlers);
+  }
+
+  private static String path(JsonMappingException e, String leaf) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    if (leaf != null) {
+      if (sb.length() > 0) {
+        sb.append('.');
+      }
+      sb.append(leaf);
+    }
+    return sb.length() == 0 ? "(document)" : sb.toString();
+  }
+}

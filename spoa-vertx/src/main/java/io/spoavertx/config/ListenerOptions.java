@@ -1,0 +1,36 @@
+package io.spoavertx.config;
+
+import static io.spoavertx.config.Check.orDefault;
+import static io.spoavertx.config.Check.range;
+
+/**
+ * Where the agent listens for HAProxy.
+ *
+ * @param host interface to bind (default {@code 127.0.0.1}; {@code 0.0.0.0} for all)
+ * @param port TCP port (default 12345; 0 picks a free port)
+ * @param instances NetServer verticle instances sharing the port, one event loop each (default 1)
+ * @param backlog TCP accept backlog (default 1024: HAProxy 3.x opens 20-30 connections at once)
+ */
+public record ListenerOptions(String host, Integer port, Integer instances, Integer backlog) {
+
+  public static final ListenerOptions DEFAULT = new ListenerOptions(null, null, null, null);
+
+  public ListenerOptions {
+    host = orDefault(host, "127.0.0.1");
+    port = range("port", orDefault(port, 12345), 0, 65535);
+    instances = range("instances", orDefault(instances, 1), 1, 1024);
+    backlog = range("backlog", orDefault(backlog, 1024), 1, 1 << 20);
+  }
+
+  public ListenerOptions withPort(int newPort) {
+    return new ListenerOptions(host, newPort, instances, backlog);
+  }
+
+  public ListenerOptions withHost(String newHost) {
+    return new ListenerOptions(newHost, port, instances, backlog);
+  }
+
+  public ListenerOptions withInstances(int newInstances) {
+    return new ListenerOptions(host, port, newInstances, backlog);
+  }
+}

@@ -1,0 +1,61 @@
+package io.spoavertx.handler;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+
+/**
+ * Registers {@link SpoeHandler}s on the event bus, where the agent sends each message by default.
+ * Call it from a handler verticle's {@code start()}; the consumer goes away with the verticle.
+ * The same code works in one JVM and on any node of a cluster.
+ */
+public final class SpoeHandlers {
+
+  /** Default event-bus address prefix; the agent's config can route a message elsewhere. */
+  public static final String DEFAULT_ADDRESS_PREFIX = "spoa.message.";
+
+  /** Failure code a handler's consumer replies with when the handler throws or fails. */
+  public static final int HANDLER_FAILED = 500;
+
+  private SpoeHandlers() {
+  }
+
+  /** The default address of a message name: {@code spoa.message.<name>}. */
+  public static String address(String messageName) {
+    return DEFAULT_ADDRESS_PREFIX + messageName;
+  }
+
+  /** Handles messages named {@code messageName} sent to their default address. */
+  public static MessageConsumer<SpoeMessage> register(Vertx vertx, String messageName, SpoeHandler handler) {
+    return registerAt(vertx, address(messageName), handler);
+  }
+
+  /** Handles messages sent to {@code address} (a route configured in the agent). */
+  public static MessageConsumer<SpoeMessage> registerAt(Vertx vertx, String address, SpoeHandler handler) {
+    SpoaCodecs.register(vertx);
+    return vertx.eventBus().consumer(address, m -> handle(handler, m));
+  }
+
+  private static void handle(SpoeHandler handler, Message<SpoeMessage> m) {
+    Future<Actions> result;
+    try {
+      result = handler.handle(m.body());
+    } catch (Throwable t) {
+      m.fail(HANDLER_FAILED, String.valueOf(t));
+      return;
+    }
+    if (result == null) {
+      m.fail(HANDLER_FAILED, "handler returned a null future");
+      return;
+    }
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        Actions actions = ar.result();
+        m.reply(actions == null ? Actions.none() : actions.freeze());
+      } else {
+        m.fail(HANDLER_FAILED, String.valueOf(ar.cause()));
+      }
+    });
+  }
+}
