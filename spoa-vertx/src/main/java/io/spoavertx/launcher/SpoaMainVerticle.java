@@ -1,0 +1,52 @@
+package io.spoavertx.launcher;
+
+import io.spoavertx.agent.SpoaAgent;
+import io.spoavertx.config.AgentConfig;
+import io.spoavertx.config.HandlerDeployment;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Deploys what an {@link AgentConfig} describes: its handler verticles, then the agent listener.
+ * The launcher's main verticle, and usable as is from any Vert.x application:
+ * {@code vertx.deployVerticle(new SpoaMainVerticle(), new DeploymentOptions().setConfig(json))}.
+ */
+public class SpoaMainVerticle extends VerticleBase {
+
+  private SpoaAgent agent;
+
+  /** The running agent (after start). */
+  public SpoaAgent agent() {
+    return agent;
+  }
+
+  @Override
+  public Future<?> start() {
+    AgentConfig config;
+    try {
+      config = AgentConfig.fromJson(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (HandlerDeployment h : config.handlers()) {
+      chain = chain.compose(v -> vertx.deployVerticle(h.className(), new DeploymentOptions()
+              .setInstances(h.instances())
+              .setConfig(new JsonObject(h.config())))
+          .recover(t -> Future.failedFuture(new IllegalArgumentException(
+              "invalid agent config: handlers: cannot deploy '" + h.className() + "': " + t, t)))
+          .mapEmpty());
+    }
+    return chain.compose(v -> {
+      agent = SpoaAgent.create(vertx, config);
+      return agent.start();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return agent == null ? Future.succeededFuture() : agent.stop();
+  }
+}

@@ -1,0 +1,187 @@
+package io.spoavertx.testing;
+
+import org.opentest4j.AssertionFailedError;
+
+import java.util.Objects;
+
+/**
+ * Fluent assertions on an {@link Ack}; failures throw {@link AssertionFailedError} with the actual
+ * actions in the message.
+ * <pre>{@code
+ * AckAssert.assertThat(ack).setsVar(Scope.TXN, "score").withIntIn(0, 100);
+ * AckAssert.assertThat(ack).setsVar(Scope.TXN, "deny", true).unsetsVar(Scope.TXN, "reason");
+ * }</pre>
+ * When a variable is set more than once, the last SET-VAR counts (HAProxy applies them in order).
+ */
+public final class AckAssert {
+
+  private final Ack ack;
+
+  private AckAssert(Ack ack) {
+    this.ack = Objects.requireNonNull(ack, "ack is null");
+  }
+
+  /** Starts assertions on {@code ack}. */
+  public static AckAssert assertThat(Ack ack) {
+    return new AckAssert(ack);
+  }
+
+  /** The ACK under test. */
+  public Ack ack() {
+    return ack;
+  }
+
+  /** The ACK has no action. */
+  public AckAssert hasNoActions() {
+    if (!ack.actions().isEmpty()) {
+      throw fail("expected no actions", "[]", ack.actions().toString());
+    }
+    return this;
+  }
+
+  /** The ACK has exactly {@code count} actions. */
+  public AckAssert hasActionCount(int count) {
+    if (ack.actions().size() != count) {
+      throw fail("expected " + count + " actions", count, ack.actions().size());
+    }
+    return this;
+  }
+
+  /** The ACK carries these stream-id and frame-id. */
+  public AckAssert hasIds(long streamId, long frameId) {
+    if (ack.streamId() != streamId || ack.frameId() != frameId) {
+      throw fail("expected stream-id " + streamId + " frame-id " + frameId,
+          streamId + "/" + frameId, ack.streamId() + "/" + ack.frameId());
+    }
+    return this;
+  }
+
+  /** The ACK sets {@code scope.name}; continue with assertions on its value. */
+  public VarAssert setsVar(Scope scope, String name) {
+    Action last = null;
+    for (Action a : ack.actions()) {
+      if (a.scope() == scope && a.name().equals(name)) {
+        last = a;
+      }
+    }
+    if (last == null || last.kind() != Action.Kind.SET_VAR) {
+      throw fail("expected set-var(" + scope.haproxyName() + "." + name + ")", null, ack.actions().toString());
+    }
+    return new VarAssert(last.value(), scope.haproxyName() + "." + name);
+  }
+
+  /** The ACK sets {@code scope.name} to exactly {@code value} (type included). */
+  public AckAssert setsVar(Scope scope, String name, TypedValue value) {
+    return setsVar(scope, name).withValue(value).and();
+  }
+
+  /** The ACK sets {@code scope.name} to BOOL {@code value}. */
+  public AckAssert setsVar(Scope scope, String name, boolean value) {
+    return setsVar(scope, name).withValue(TypedValue.bool(value)).and();
+  }
+
+  /** The ACK sets {@code scope.name} to an integer of any SPOP integer type equal to {@code value}. */
+  public AckAssert setsVar(Scope scope, String name, long value) {
+    return setsVar(scope, name).withInt(value).and();
+  }
+
+  /** The ACK sets {@code scope.name} to STRING {@code value}. */
+  public AckAssert setsVar(Scope scope, String name, String value) {
+    return setsVar(scope, name).withValue(TypedValue.string(value)).and();
+  }
+
+  /** The ACK unsets {@code scope.name} (as its last action on that variable). */
+  public AckAssert unsetsVar(Scope scope, String name) {
+    Action last = null;
+    for (Action a : ack.actions()) {
+      if (a.scope() == scope && a.name().equals(name)) {
+        last = a;
+      }
+    }
+    if (last == null || last.kind() != Action.Kind.UNSET_VAR) {
+      throw fail("expected unset-var(" + scope.haproxyName() + "." + name + ")", null, ack.actions().toString());
+    }
+    return this;
+  }
+
+  /** The ACK neither sets nor unsets {@code scope.name}. */
+  public AckAssert doesNotTouchVar(Scope scope, String name) {
+    for (Action a : ack.actions()) {
+      if (a.scope() == scope && a.name().equals(name)) {
+        throw fail("expected no action on " + scope.haproxyName() + "." + name, null, ack.actions().toString());
+      }
+    }
+    return this;
+  }
+
+  private AssertionFailedError fail(String what, Object expected, Object actual) {
+    return new AssertionFailedError(what + " in " + ack, expected, actual);
+  }
+
+  /** Assertions on the value of one variable set by the ACK. */
+  public final class VarAssert {
+    private final TypedValue value;
+    private final String var;
+
+    private VarAssert(TypedValue value, String var) {
+      this.value = value;
+      this.var = var;
+    }
+
+    /** The value set. */
+    public TypedValue value() {
+      return value;
+    }
+
+    /** Back to the ACK assertions. */
+    public AckAssert and() {
+      return AckAssert.this;
+    }
+
+    /** Exactly this typed value (type included). */
+    public VarAssert withValue(TypedValue expected) {
+      if (!value.equals(expected)) {
+        throw fail(var + " expected " + expected, expected, value);
+      }
+      return this;
+    }
+
+    /** Of this type. */
+    public VarAssert withType(TypedValue.Type type) {
+      if (value.type() != type) {
+        throw fail(var + " expected type " + type, type, value);
+      }
+      return this;
+    }
+
+    /** An integer (any SPOP integer type) equal to {@code expected}. */
+    public VarAssert withInt(long expected) {
+      if (!value.type().isInteger() || value.asLong() != expected) {
+        throw fail(var + " expected integer " + expected, expected, value);
+      }
+      return this;
+    }
+
+    /** An integer (any SPOP integer type) within {@code [min, max]}. */
+    public VarAssert withIntIn(long min, long max) {
+      if (!value.type().isInteger() || value.asLong() < min || value.asLong() > max) {
+        throw fail(var + " expected an integer in [" + min + ", " + max + "]", "[" + min + ", " + max + "]", value);
+      }
+      return this;
+    }
+
+    /** A BOOL equal to {@code expected}. */
+    public VarAssert withBool(boolean expected) {
+      return withValue(TypedValue.bool(expected));
+    }
+
+    /** A STRING equal to {@code expected}. */
+    public VarAssert withString(String expected) {
+      return withValue(TypedValue.string(expected));
+    }
+
+    private AssertionFailedError fail(String what, Object expected, Object actual) {
+      return new AssertionFailedError(what + " but was " + actual + " in " + ack, expected, actual);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.spoavertx.testing;
+
+import java.util.Objects;
+
+/**
+ * One action of an ACK frame.
+ *
+ * @param kind  SET_VAR or UNSET_VAR
+ * @param scope the variable scope
+ * @param name  the variable name as sent by the agent (HAProxy adds the var-prefix)
+ * @param value the value for SET_VAR, null for UNSET_VAR
+ */
+public record Action(Kind kind, Scope scope, String name, TypedValue value) {
+
+  /** Action types: SET-VAR (1) and UNSET-VAR (2). */
+  public enum Kind {
+    SET_VAR(1), UNSET_VAR(2);
+
+    private final int code;
+
+    Kind(int code) {
+      this.code = code;
+    }
+
+    /** The wire code. */
+    public int code() {
+      return code;
+    }
+  }
+
+  public Action {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(name, "name");
+    if ((kind == Kind.SET_VAR) != (value != null)) {
+      throw new IllegalArgumentException("SET_VAR needs a value, UNSET_VAR has none");
+    }
+  }
+
+  /** A SET-VAR action. */
+  public static Action setVar(Scope scope, String name, TypedValue value) {
+    return new Action(Kind.SET_VAR, scope, name, value);
+  }
+
+  /** An UNSET-VAR action. */
+  public static Action unsetVar(Scope scope, String name) {
+    return new Action(Kind.UNSET_VAR, scope, name, null);
+  }
+
+  /** For example {@code set-var(txn.score, INT32:42)} or {@code unset-var(txn.score)}. */
+  @Override
+  public String toString() {
+    return kind == Kind.SET_VAR
+        ? "set-var(" + scope.haproxyName() + "." + name + ", " + value + ")"
+        : "unset-var(" + scope.haproxyName() + "." + name + ")";
+  }
+}

@@ -1,0 +1,127 @@
+package io.spoavertx.testing;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Content of the HAPROXY-HELLO frame. Keys are sent in HAProxy's order: supported-versions,
+ * max-frame-size, capabilities, healthcheck, engine-id, then any {@link #extraKey extra keys}.
+ * Setting a key to null omits it (to test an agent's error handling).
+ *
+ * <p>Defaults: versions "2.0", max-frame-size 16380, capabilities "pipelining", no healthcheck,
+ * no engine-id.
+ */
+public final class HelloOptions {
+
+  private String supportedVersions = "2.0";
+  private Long maxFrameSize = 16380L;
+  private String capabilities = "pipelining";
+  private boolean healthcheck;
+  private String engineId;
+  private final Map<String, TypedValue> extraKeys = new LinkedHashMap<>();
+
+  /** As HAProxy 2.6 sends it: capabilities "pipelining,async" and a random engine-id. */
+  public static HelloOptions haproxy26() {
+    return new HelloOptions().capabilities("pipelining,async").engineId(UUID.randomUUID().toString());
+  }
+
+  /** As HAProxy 3.1+ sends it: capabilities "pipelining" and a random engine-id. */
+  public static HelloOptions haproxy3() {
+    return new HelloOptions().engineId(UUID.randomUUID().toString());
+  }
+
+  /** A health-check HELLO ({@code option spop-check}): empty capabilities, healthcheck true, no engine-id. */
+  public static HelloOptions spopCheck() {
+    return new HelloOptions().capabilities("").healthcheck(true);
+  }
+
+  /** The {@code supported-versions} STRING, null to omit it. */
+  public HelloOptions supportedVersions(String versions) {
+    this.supportedVersions = versions;
+    return this;
+  }
+
+  /** The {@code max-frame-size} UINT32 (also the largest frame this client accepts). */
+  public HelloOptions maxFrameSize(long maxFrameSize) {
+    if (maxFrameSize < 0 || maxFrameSize > 0xFFFF_FFFFL) {
+      throw new IllegalArgumentException("max-frame-size must be a UINT32");
+    }
+    this.maxFrameSize = maxFrameSize;
+    return this;
+  }
+
+  /** Omit the {@code max-frame-size} key. */
+  public HelloOptions noMaxFrameSize() {
+    this.maxFrameSize = null;
+    return this;
+  }
+
+  /** The {@code capabilities} STRING (comma separated), null to omit it. */
+  public HelloOptions capabilities(String capabilities) {
+    this.capabilities = capabilities;
+    return this;
+  }
+
+  /** Send {@code healthcheck} BOOL true. */
+  public HelloOptions healthcheck(boolean healthcheck) {
+    this.healthcheck = healthcheck;
+    return this;
+  }
+
+  /** The {@code engine-id} STRING, null to omit it. */
+  public HelloOptions engineId(String engineId) {
+    this.engineId = engineId;
+    return this;
+  }
+
+  /** An additional key sent after the standard ones (agents must skip unknown keys). */
+  public HelloOptions extraKey(String key, TypedValue value) {
+    extraKeys.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+    return this;
+  }
+
+  public String supportedVersions() {
+    return supportedVersions;
+  }
+
+  /** The max-frame-size, or null when omitted. */
+  public Long maxFrameSize() {
+    return maxFrameSize;
+  }
+
+  public String capabilities() {
+    return capabilities;
+  }
+
+  public boolean healthcheck() {
+    return healthcheck;
+  }
+
+  public String engineId() {
+    return engineId;
+  }
+
+  /** All keys in wire order. */
+  public Map<String, TypedValue> toKeys() {
+    Map<String, TypedValue> kv = new LinkedHashMap<>();
+    if (supportedVersions != null) {
+      kv.put("supported-versions", TypedValue.string(supportedVersions));
+    }
+    if (maxFrameSize != null) {
+      kv.put("max-frame-size", TypedValue.uint32(maxFrameSize));
+    }
+    if (capabilities != null) {
+      kv.put("capabilities", TypedValue.string(capabilities));
+    }
+    if (healthcheck) {
+      kv.put("healthcheck", TypedValue.bool(true));
+    }
+    if (engineId != null) {
+      kv.put("engine-id", TypedValue.string(engineId));
+    }
+    kv.putAll(extraKeys);
+    return kv;
+  }
+}

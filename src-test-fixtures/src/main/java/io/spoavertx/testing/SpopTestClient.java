@@ -1,0 +1,559 @@
+package io.spoavertx.testing;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fake HAProxy: one SPOP connection to an agent, driven by the test.
+ *
+ * <pre>{@code
+ * SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await();
+ * client.hello().await();
+ * Ack ack = client.notify(Message.of("check").arg("ip", TypedValue.ipv4("10.0.0.1"))).await();
+ * AckAssert.assertThat(ack).setsVar(Scope.TXN, "score").withIntIn(0, 100);
+ * client.close().await();
+ * }</pre>
+ *
+ * <p>Methods may be called from any thread. Many NOTIFYs may be in flight: ACKs are matched by
+ * (stream-id, frame-id) whatever their order. Each frame goes out in a single write, in call order.
+ * Anything unexpected from the agent (unknown ids, wrong frame types, malformed or fragmented
+ * frames, bad AGENT-HELLO keys) is recorded in {@link #errors()}; frames that make the connection
+ * state unclear also fail every pending future. The client does not enforce the negotiated
+ * limits on what it sends: a test may send anything (see also {@link #sendRaw}).
+ */
+public final class SpopTestClient {
+
+  private static final AtomicLong GLOBAL_STREAM_ID = new AtomicLong();
+  private static final int DEFAULT_MAX_FRAME_SIZE = 16380;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final NetClient netClient;
+  private final NetSocket socket;
+  private final SpopTestClientOptions options;
+  private final FrameSplitter splitter;
+
+  private final Object lock = new Object();
+  private final Map<Key, Pending<Ack>> pending = new LinkedHashMap<>();
+  private final Set<Key> timedOut = new HashSet<>();
+  private Pending<AgentHello> pendingHello;
+  private HelloOptions sentHello;
+  private long nextStreamId = 1;
+  private boolean closedFlag;
+  private volatile AgentHello agentHello;
+
+  private final Promise<AgentDisconnect> agentDisconnect = Promise.promise();
+  private final Promise<Void> closed = Promise.promise();
+  private final List<ProtocolError> errors = new CopyOnWriteArrayList<>();
+
+  private record Key(long streamId, long frameId) {
+  }
+
+  private static final class Pending<T> {
+    final Promise<T> promise = Promise.promise();
+    long timerId = -1;
+  }
+
+  private SpopTestClient(Vertx vertx, Context context, NetClient netClient, NetSocket socket,
+                         SpopTestClientOptions options) {
+    this.vertx = vertx;
+    this.context = context;
+    this.netClient = netClient;
+    this.socket = socket;
+    this.options = options;
+    this.splitter = new FrameSplitter(DEFAULT_MAX_FRAME_SIZE, this::onFrame);
+    socket.handler(this::onData);
+    socket.closeHandler(v -> onClose());
+    socket.exceptionHandler(t -> { /* a reset is a normal close for HAProxy; closeHandler follows */ });
+  }
+
+  /** Connects with default options. */
+  public static Future<SpopTestClient> connect(Vertx vertx, String host, int port) {
+    return connect(vertx, host, port, new SpopTestClientOptions());
+  }
+
+  /** Connects a new client to the agent at {@code host:port}. */
+  public static Future<SpopTestClient> connect(Vertx vertx, String host, int port, SpopTestClientOptions options) {
+    Context ctx = vertx.getOrCreateContext();
+    Promise<SpopTestClient> result = Promise.promise();
+    ctx.runOnContext(v -> {
+      NetClient nc = vertx.createNetClient(options.netClientOptions());
+      nc.connect(port, host).onComplete(ar -> {
+        if (ar.failed()) {
+          nc.close();
+          result.fail(ar.cause());
+        } else {
+          result.complete(new SpopTestClient(vertx, ctx, nc, ar.result(), options));
+        }
+      });
+    });
+    return result.future();
+  }
+
+  // ---- requests ------------------------------------------------------------------------------
+
+  /** Sends a default HAPROXY-HELLO ({@link HelloOptions#HelloOptions()}). */
+  public Future<AgentHello> hello() {
+    return hello(new HelloOptions());
+  }
+
+  /**
+   * Sends HAPROXY-HELLO and returns the decoded AGENT-HELLO. Fails with
+   * {@link AgentDisconnectedException} if the agent answers with AGENT-DISCONNECT. The announced
+   * max-frame-size becomes the largest frame accepted from the agent, then the agent's value if smaller.
+   */
+  public Future<AgentHello> hello(HelloOptions hello) {
+    Buffer frame = SpopClientCodec.encodeHaproxyHello(hello);
+    synchronized (lock) {
+      if (closedFlag) {
+        return Future.failedFuture(closedException());
+      }
+      if (pendingHello != null) {
+        return Future.failedFuture(new IllegalStateException("a HELLO is already waiting for its answer"));
+      }
+      Pending<AgentHello> p = new Pending<>();
+      pendingHello = p;
+      sentHello = hello;
+      if (hello.maxFrameSize() != null) {
+        splitter.maxFrameSize(hello.maxFrameSize());
+      }
+      armTimer(p, "AGENT-HELLO", () -> {
+        synchronized (lock) {
+          if (pendingHello == p) {
+            pendingHello = null;
+          }
+        }
+      });
+      write(List.of(frame)).onFailure(p.promise::tryFail);
+      return p.promise.future();
+    }
+  }
+
+  /**
+   * Sends one NOTIFY with the next ids of the configured {@link SpopTestClientOptions.IdStyle} and
+   * returns its ACK. Call {@link #notify(List)} with an empty list for an empty NOTIFY
+   * ({@code notify()} with no argument is {@link Object#notify()}).
+   */
+  public Future<Ack> notify(Message... messages) {
+    return notify(Arrays.asList(messages));
+  }
+
+  /** Sends one NOTIFY holding {@code messages} (possibly none) and returns its ACK. */
+  public Future<Ack> notify(List<Message> messages) {
+    synchronized (lock) {
+      Key k = nextKey();
+      return notify(k.streamId(), k.frameId(), messages);
+    }
+  }
+
+  /** Sends one NOTIFY with explicit ids and returns its ACK (ids must not be in flight already). */
+  public Future<Ack> notify(long streamId, long frameId, List<Message> messages) {
+    Buffer frame;
+    try {
+      frame = SpopClientCodec.encodeNotify(streamId, frameId, messages);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return sendRequest(new Key(streamId, frameId), List.of(frame));
+  }
+
+  /**
+   * Sends one NOTIFY fragmented as HAProxy 2.6 does when the agent announced {@code fragmentation}:
+   * the payload is cut every {@code fragmentSize} bytes (splits fall anywhere, even inside a value);
+   * the first frame is a NOTIFY with FIN clear, the others are UNSET (type 0) frames with the same
+   * ids, the last with FIN. A payload that fits in one fragment still gets an empty final UNSET+FIN frame.
+   *
+   * @param abortAtEnd if true, the fragments are followed by an empty UNSET frame with ABORT|FIN,
+   *                   which cancels the frame: no ACK is expected and the future completes with
+   *                   {@code null} once written
+   */
+  public Future<Ack> notifyFragmented(int fragmentSize, boolean abortAtEnd, Message... messages) {
+    if (fragmentSize < 1) {
+      return Future.failedFuture(new IllegalArgumentException("fragmentSize must be >= 1"));
+    }
+    Buffer payload;
+    try {
+      payload = SpopClientCodec.encodeNotifyPayload(Arrays.asList(messages));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    synchronized (lock) {
+      Key k = nextKey();
+      List<Buffer> chunks = new ArrayList<>();
+      for (int pos = 0; pos < payload.length(); pos += fragmentSize) {
+        chunks.add(payload.getBuffer(pos, Math.min(payload.length(), pos + fragmentSize)));
+      }
+      if (chunks.isEmpty()) {
+        chunks.add(Buffer.buffer());
+      }
+      if (chunks.size() == 1 || abortAtEnd) {
+        chunks.add(Buffer.buffer());
+      }
+      List<Buffer> frames = new ArrayList<>(chunks.size());
+      for (int i = 0; i < chunks.size(); i++) {
+        boolean last = i == chunks.size() - 1;
+        int flags = !last ? 0 : abortAtEnd ? SpopClientCodec.FLAG_ABORT | SpopClientCodec.FLAG_FIN : SpopClientCodec.FLAG_FIN;
+        int type = i == 0 ? SpopClientCodec.TYPE_NOTIFY : SpopClientCodec.TYPE_UNSET;
+        frames.add(SpopClientCodec.encodeFrame(type, flags, k.streamId(), k.frameId(), chunks.get(i)));
+      }
+      if (abortAtEnd) {
+        if (closedFlag) {
+          return Future.failedFuture(closedException());
+        }
+        return write(frames).map(v -> (Ack) null);
+      }
+      return sendRequest(k, frames);
+    }
+  }
+
+  /**
+   * Registers an expected ACK for a NOTIFY sent by other means (e.g. {@link #sendRaw}); call it
+   * before sending. Without it, the ACK of a raw NOTIFY counts as an ACK with unknown ids.
+   */
+  public Future<Ack> expectAck(long streamId, long frameId) {
+    return sendRequest(new Key(streamId, frameId), List.of());
+  }
+
+  /** Writes arbitrary bytes in one write (e.g. a hand-made or broken frame). */
+  public Future<Void> sendRaw(Buffer bytes) {
+    synchronized (lock) {
+      if (closedFlag) {
+        return Future.failedFuture(closedException());
+      }
+      return write(List.of(bytes));
+    }
+  }
+
+  /** Sends HAPROXY-DISCONNECT and returns the agent's AGENT-DISCONNECT (same as {@link #agentDisconnect()}). */
+  public Future<AgentDisconnect> disconnect(int statusCode, String message) {
+    Buffer frame = SpopClientCodec.encodeHaproxyDisconnect(statusCode, message);
+    synchronized (lock) {
+      if (!closedFlag) {
+        write(List.of(frame));
+      }
+    }
+    return agentDisconnect.future();
+  }
+
+  /**
+   * Completes when the agent sends AGENT-DISCONNECT (on its own, e.g. after a protocol error, or in
+   * answer to {@link #disconnect}); fails if the connection closes without one.
+   */
+  public Future<AgentDisconnect> agentDisconnect() {
+    return agentDisconnect.future();
+  }
+
+  /** Completes when the TCP connection is closed, by either side. */
+  public Future<Void> closed() {
+    return closed.future();
+  }
+
+  /** Closes the connection (no DISCONNECT frame); pending futures fail. */
+  public Future<Void> close() {
+    socket.close();
+    return closed.future().transform(ar -> netClient.close());
+  }
+
+  /** Protocol errors seen so far (a snapshot). Empty for a well-behaved agent. */
+  public List<ProtocolError> errors() {
+    return List.copyOf(errors);
+  }
+
+  /** The last AGENT-HELLO received, or null. */
+  public AgentHello agentHello() {
+    return agentHello;
+  }
+
+  /** Number of NOTIFYs waiting for their ACK. */
+  public int pendingCount() {
+    synchronized (lock) {
+      return pending.size();
+    }
+  }
+
+  /** The underlying Vert.x instance. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private Key nextKey() {
+    if (options.idStyle() == SpopTestClientOptions.IdStyle.HAPROXY_2_6) {
+      return new Key(GLOBAL_STREAM_ID.getAndIncrement(), 1);
+    }
+    long sid = nextStreamId;
+    nextStreamId += 2;
+    return new Key(sid, 1);
+  }
+
+  private Future<Ack> sendRequest(Key key, List<Buffer> frames) {
+    synchronized (lock) {
+      if (closedFlag) {
+        return Future.failedFuture(closedException());
+      }
+      if (pending.containsKey(key)) {
+        return Future.failedFuture(new IllegalStateException(
+            "a NOTIFY with stream-id " + key.streamId() + " frame-id " + key.frameId() + " is already in flight"));
+      }
+      Pending<Ack> p = new Pending<>();
+      pending.put(key, p);
+      timedOut.remove(key);
+      armTimer(p, "ACK for stream-id " + key.streamId() + " frame-id " + key.frameId(), () -> {
+        synchronized (lock) {
+          if (pending.remove(key, p)) {
+            timedOut.add(key);
+          }
+        }
+      });
+      if (frames.isEmpty()) {
+        return p.promise.future();
+      }
+      write(frames).onFailure(t -> {
+        synchronized (lock) {
+          pending.remove(key, p);
+        }
+        complete(p, null, t);
+      });
+      return p.promise.future();
+    }
+  }
+
+  /** Must be called under the lock: enqueues the writes in call order on the connection's context. */
+  private Future<Void> write(List<Buffer> frames) {
+    Promise<Void> written = Promise.promise();
+    context.runOnContext(v -> {
+      Future<Void> last = Future.succeededFuture();
+      for (Buffer frame : frames) {
+        last = socket.write(frame);
+      }
+      last.onComplete(ar -> {
+        if (ar.succeeded()) {
+          written.tryComplete();
+        } else {
+          written.tryFail(ar.cause());
+        }
+      });
+    });
+    return written.future();
+  }
+
+  private <T> void armTimer(Pending<T> p, String what, Runnable onTimeout) {
+    long ms = options.requestTimeout().toMillis();
+    if (ms > 0) {
+      p.timerId = vertx.setTimer(ms, id -> {
+        onTimeout.run();
+        p.promise.tryFail(new TimeoutException("no " + what + " within " + ms + " ms"));
+      });
+    }
+  }
+
+  private <T> void complete(Pending<T> p, T value, Throwable failure) {
+    if (p.timerId >= 0) {
+      vertx.cancelTimer(p.timerId);
+    }
+    if (failure != null) {
+      p.promise.tryFail(failure);
+    } else {
+      p.promise.tryComplete(value);
+    }
+  }
+
+  private void onData(Buffer chunk) {
+    try {
+      splitter.feed(chunk);
+    } catch (SpopProtocolException e) {
+      recordError("unusable byte stream from the agent: " + e.getMessage(), null);
+      failAll(e);
+      socket.close();
+    }
+  }
+
+  private void onFrame(Frame f) {
+    try {
+      if (!f.fin() || f.abort()) {
+        recordError("fragmented or aborted frame from the agent: HAProxy rejects it (status 10)", f);
+        failMatching(f, new SpopProtocolException(10, "agent sent a fragmented or aborted " + f));
+        return;
+      }
+      switch (f.type()) {
+        case SpopClientCodec.TYPE_AGENT_HELLO -> onAgentHello(f);
+        case SpopClientCodec.TYPE_AGENT_DISCONNECT -> onAgentDisconnect(f);
+        case SpopClientCodec.TYPE_ACK -> onAck(f);
+        default -> {
+          recordError("unexpected frame type from the agent", f);
+          failAll(new SpopProtocolException(SpopClientCodec.STATUS_INVALID_FRAME, "agent sent an unexpected " + f));
+        }
+      }
+    } catch (RuntimeException e) {
+      recordError("internal error handling a frame: " + e, f);
+    }
+  }
+
+  private void failMatching(Frame f, Throwable t) {
+    if (f.type() == SpopClientCodec.TYPE_ACK) {
+      Pending<Ack> p;
+      synchronized (lock) {
+        p = pending.remove(new Key(f.streamId(), f.frameId()));
+      }
+      if (p != null) {
+        complete(p, null, t);
+        return;
+      }
+    } else if (f.type() == SpopClientCodec.TYPE_AGENT_HELLO) {
+      Pending<AgentHello> p;
+      synchronized (lock) {
+        p = pendingHello;
+        pendingHello = null;
+      }
+      if (p != null) {
+        complete(p, null, t);
+        return;
+      }
+    }
+    failAll(t);
+  }
+
+  private void onAgentHello(Frame f) {
+    Pending<AgentHello> p;
+    HelloOptions sent;
+    synchronized (lock) {
+      p = pendingHello;
+      pendingHello = null;
+      sent = sentHello;
+    }
+    if (p == null) {
+      recordError("AGENT-HELLO without a pending HAPROXY-HELLO", f);
+      return;
+    }
+    AgentHello h;
+    try {
+      h = SpopClientCodec.decodeAgentHello(f);
+    } catch (SpopProtocolException e) {
+      recordError("malformed AGENT-HELLO: " + e.getMessage(), f);
+      complete(p, null, e);
+      return;
+    }
+    if (f.streamId() != 0 || f.frameId() != 0) {
+      recordError("AGENT-HELLO must have stream-id 0 and frame-id 0", f);
+    }
+    if (f.flags() != SpopClientCodec.FLAG_FIN) {
+      recordError("AGENT-HELLO flags must be exactly FIN", f);
+    }
+    if (h.version() == null) {
+      recordError("AGENT-HELLO has no 'version' STRING (status 5)", f);
+    } else if (sent.supportedVersions() != null
+        && Arrays.stream(sent.supportedVersions().split(",")).map(String::strip).noneMatch(h.version().strip()::equals)) {
+      recordError("AGENT-HELLO version '" + h.version() + "' is not one of '" + sent.supportedVersions() + "' (status 8)", f);
+    }
+    Long offered = sent.maxFrameSize();
+    if (h.maxFrameSize() < 0) {
+      recordError("AGENT-HELLO has no integer 'max-frame-size' (status 6)", f);
+    } else if (h.maxFrameSize() < 256 || (offered != null && h.maxFrameSize() > offered)) {
+      recordError("AGENT-HELLO max-frame-size " + h.maxFrameSize() + " is not within 256.." + offered + " (status 9)", f);
+    } else {
+      splitter.maxFrameSize(h.maxFrameSize());
+    }
+    if (h.capabilities() == null) {
+      recordError("AGENT-HELLO has no 'capabilities' STRING (HAProxy 3.x requires the key; status 7)", f);
+    }
+    agentHello = h;
+    complete(p, h, null);
+  }
+
+  private void onAgentDisconnect(Frame f) {
+    AgentDisconnect d;
+    try {
+      d = SpopClientCodec.decodeAgentDisconnect(f);
+      if (d.statusCode() < 0) {
+        recordError("AGENT-DISCONNECT has no integer 'status-code'", f);
+      }
+      if (d.message() == null) {
+        recordError("AGENT-DISCONNECT has no 'message' STRING", f);
+      }
+    } catch (SpopProtocolException e) {
+      recordError("malformed AGENT-DISCONNECT: " + e.getMessage(), f);
+      d = new AgentDisconnect(-1, null);
+    }
+    if (f.streamId() != 0 || f.frameId() != 0) {
+      recordError("AGENT-DISCONNECT must have stream-id 0 and frame-id 0", f);
+    }
+    agentDisconnect.tryComplete(d);
+    failAll(new AgentDisconnectedException(d));
+  }
+
+  private void onAck(Frame f) {
+    Key k = new Key(f.streamId(), f.frameId());
+    Pending<Ack> p;
+    boolean late;
+    synchronized (lock) {
+      p = pending.remove(k);
+      late = p == null && timedOut.remove(k);
+    }
+    if (p == null) {
+      if (late) {
+        recordError("late ACK: its NOTIFY already timed out", f);
+        return;
+      }
+      recordError("ACK with ids of no NOTIFY in flight (status 12)", f);
+      failAll(new SpopProtocolException(12, "agent sent an ACK with unknown stream-id " + f.streamId()
+          + " frame-id " + f.frameId()));
+      return;
+    }
+    try {
+      complete(p, SpopClientCodec.decodeAck(f), null);
+    } catch (SpopProtocolException e) {
+      recordError("malformed ACK: " + e.getMessage(), f);
+      complete(p, null, e);
+    }
+  }
+
+  private void onClose() {
+    synchronized (lock) {
+      closedFlag = true;
+    }
+    failAll(closedException());
+    agentDisconnect.tryFail(new IllegalStateException("connection closed without AGENT-DISCONNECT"));
+    closed.tryComplete();
+    netClient.close();
+  }
+
+  private void failAll(Throwable t) {
+    List<Pending<?>> victims = new ArrayList<>();
+    synchronized (lock) {
+      victims.addAll(pending.values());
+      pending.clear();
+      if (pendingHello != null) {
+        victims.add(pendingHello);
+        pendingHello = null;
+      }
+    }
+    for (Pending<?> p : victims) {
+      complete(p, null, t);
+    }
+  }
+
+  private void recordError(String description, Frame frame) {
+    errors.add(new ProtocolError(description, frame));
+  }
+
+  private static IllegalStateException closedException() {
+    return new IllegalStateException("SPOP connection closed");
+  }
+}

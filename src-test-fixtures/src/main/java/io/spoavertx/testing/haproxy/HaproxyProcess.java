@@ -1,0 +1,590 @@
+package io.spoavertx.testing.haproxy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running haproxy child process, started from a {@link HaproxyConfig}.
+ *
+ * <p>{@link #start} writes {@code haproxy.cfg} and {@code spoe.conf} into a new temporary
+ * directory, checks them with {@code haproxy -c}, runs {@code haproxy -f haproxy.cfg -db} in the
+ * foreground, collects its output in {@link #log()} and waits until the frontend accepts TCP
+ * connections. {@link #stop()} ends only this process (by its PID) and deletes the directory.
+ *
+ * <pre>{@code
+ * try (HaproxyProcess haproxy = HaproxyProcess.start(config)) {
+ *   haproxy.awaitServerUp(HaproxyConfig.AGENT_BACKEND, "agent1", Duration.ofSeconds(5));
+ *   HttpResponse<String> r = http.send(HttpRequest.newBuilder(haproxy.httpUrl("/")).build(), ofString());
+ * }
+ * }</pre>
+ */
+public final class HaproxyProcess implements AutoCloseable {
+
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+  private static final int LOG_LIMIT = 4 * 1024 * 1024;
+  private static final int SOCKET_PATH_LIMIT = 100;
+  private static final Set<String> CHECK_OK = Set.of("L4OK", "L6OK", "L7OK");
+
+  private final HaproxyBinary binary;
+  private final HaproxyConfig config;
+  private final HaproxyConfig.Rendered rendered;
+  private final Path workDir;
+  private final int port;
+  private final LogBuffer log;
+  private final Process process;
+  private final Thread pump;
+  private final Thread shutdownHook;
+  private volatile boolean stopped;
+
+  private HaproxyProcess(HaproxyBinary binary, HaproxyConfig config, HaproxyConfig.Rendered rendered,
+      Path workDir, int port, LogBuffer log, Process process, Thread pump) {
+    this.binary = binary;
+    this.config = config;
+    this.rendered = rendered;
+    this.workDir = workDir;
+    this.port = port;
+    this.log = log;
+    this.process = process;
+    this.pump = pump;
+    this.shutdownHook = new Thread(this::stopQuietly, "haproxy-" + process.pid() + "-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * Starts haproxy found by {@link HaproxyBinary#require()}.
+   *
+   * @throws HaproxyException if haproxy is missing, rejects the configuration (the message holds
+   *     haproxy's output) or does not accept connections within {@link HaproxyConfig#startTimeout()}
+   */
+  public static HaproxyProcess start(HaproxyConfig config) {
+    return start(HaproxyBinary.require(), config);
+  }
+
+  /**
+   * Starts the given haproxy binary with the configuration.
+   *
+   * @throws HaproxyException as {@link #start(HaproxyConfig)}
+   */
+  public static HaproxyProcess start(HaproxyBinary binary, HaproxyConfig config) {
+    Objects.requireNonNull(binary, "binary");
+    Objects.requireNonNull(config, "config");
+    int attempts = config.frontendPort() == 0 ? 3 : 1;
+    for (int attempt = 1; ; attempt++) {
+      int port = config.frontendPort() == 0 ? freePort() : config.frontendPort();
+      try {
+        return startOnce(binary, config, port);
+      } catch (PortInUse e) {
+        if (attempt >= attempts) {
+          throw new HaproxyException(e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static HaproxyProcess startOnce(HaproxyBinary binary, HaproxyConfig config, int port) {
+    Path dir = createWorkDir();
+    LogBuffer log = new LogBuffer(LOG_LIMIT);
+    Process process = null;
+    Thread pump = null;
+    try {
+      HaproxyConfig.Rendered rendered = config.render(binary.version(), port, dir);
+      Path cfg = dir.resolve("haproxy.cfg");
+      Files.writeString(cfg, rendered.haproxyCfg());
+      if (rendered.hasSpoe()) {
+        Files.writeString(dir.resolve("spoe.conf"), rendered.spoeConf());
+      }
+      validate(binary, cfg, rendered, log);
+
+      process = new ProcessBuilder(binary.path().toString(), "-f", cfg.toString(), "-db")
+          .directory(dir.toFile())
+          .redirectErrorStream(true)
+          .start();
+      process.getOutputStream().close();
+      pump = pump(process, log);
+      HaproxyProcess started = new HaproxyProcess(binary, config, rendered, dir, port, log, process, pump);
+      try {
+        started.awaitListening(config.startTimeout());
+      } catch (RuntimeException e) {
+        started.stop();
+        throw e;
+      }
+      return started;
+    } catch (IOException e) {
+      killAndDelete(process, pump, dir);
+      throw new HaproxyException("cannot start haproxy: " + e.getMessage() + "\n" + log, e);
+    } catch (RuntimeException e) {
+      killAndDelete(process, pump, dir);
+      throw e;
+    }
+  }
+
+  /** The binary this process runs. */
+  public HaproxyBinary binary() {
+    return binary;
+  }
+
+  /** The configuration this process was started with. */
+  public HaproxyConfig config() {
+    return config;
+  }
+
+  /** The haproxy.cfg and spoe.conf text as written. */
+  public HaproxyConfig.Rendered rendered() {
+    return rendered;
+  }
+
+  /** The temporary directory holding haproxy.cfg, spoe.conf and the stats socket (deleted at stop). */
+  public Path workDir() {
+    return workDir;
+  }
+
+  /** The frontend port on 127.0.0.1. */
+  public int frontendPort() {
+    return port;
+  }
+
+  /** The frontend's base URL, {@code http://127.0.0.1:<port>/}. */
+  public URI httpUrl() {
+    return httpUrl("/");
+  }
+
+  /** A frontend URL for the path, which must start with {@code /} (it may hold a query). */
+  public URI httpUrl(String path) {
+    if (path == null || !path.startsWith("/")) {
+      throw new IllegalArgumentException("path must start with '/': " + path);
+    }
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  /** The haproxy process id. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** True while the haproxy process runs. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Everything haproxy printed so far: {@code haproxy -c} output, then stdout and stderr (logs, alerts). */
+  public String log() {
+    return log.toString();
+  }
+
+  /** Waits until {@link #log()} contains the text; returns false on timeout. */
+  public boolean awaitLog(String text, Duration timeout) {
+    Objects.requireNonNull(text, "text");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (log.contains(text)) {
+        return true;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      sleep(20);
+    }
+  }
+
+  /**
+   * Sends one command to HAProxy's runtime API (the stats socket, level admin) and returns the answer,
+   * e.g. {@code runtimeCommand("show stat")}.
+   *
+   * @throws HaproxyException if the socket cannot be reached or answers too slowly (5 s)
+   */
+  public String runtimeCommand(String command) {
+    HaproxyConfig.checkLine("command", command);
+    Path socket = workDir.resolve("admin.sock");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        Selector selector = Selector.open()) {
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      ByteBuffer out = ByteBuffer.wrap((command.strip() + "\n").getBytes(StandardCharsets.UTF_8));
+      while (out.hasRemaining()) {
+        ch.write(out);
+      }
+      ch.configureBlocking(false);
+      ch.register(selector, SelectionKey.OP_READ);
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+      while (true) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new HaproxyException("runtime API did not answer '" + command + "' within 5 s");
+        }
+        selector.select(left);
+        selector.selectedKeys().clear();
+        int n;
+        while ((n = ch.read(in)) > 0) {
+          answer.write(in.array(), 0, in.position());
+          in.clear();
+        }
+        if (n < 0) {
+          return answer.toString(StandardCharsets.UTF_8);
+        }
+      }
+    } catch (IOException e) {
+      throw new HaproxyException("runtime API at " + socket + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The server's status from {@code show stat}: {@code UP}, {@code DOWN}, {@code no check},
+   * {@code MAINT}, or a transition such as {@code UP 1/2}.
+   *
+   * @throws HaproxyException if there is no such server
+   */
+  public String serverStatus(String backend, String server) {
+    return serverRow(backend, server).status();
+  }
+
+  /**
+   * Waits until HAProxy's health check reports the server UP after a successful check (a fresh
+   * HAProxy starts servers UP before checking them, so the status alone proves nothing). Needs
+   * {@link HaproxyConfig.Builder#agentHealthCheck(boolean) agentHealthCheck(true)}.
+   *
+   * @throws IllegalStateException if the server is not health-checked
+   * @throws HaproxyException on timeout (with the last check result) or if the server is unknown
+   */
+  public void awaitServerUp(String backend, String server, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      StatRow row = serverRow(backend, server);
+      if (row.status().equalsIgnoreCase("no check")) {
+        throw new IllegalStateException("server " + backend + "/" + server
+            + " is not health-checked; build the config with agentHealthCheck(true)");
+      }
+      if (row.status().equals("UP") && CHECK_OK.contains(row.checkStatus())) {
+        return;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new HaproxyException("server " + backend + "/" + server + " not UP after " + timeout
+            + ": status " + row.status() + ", last check " + row.checkStatus()
+            + (row.checkDesc().isEmpty() ? "" : " (" + row.checkDesc() + ")") + "\n" + logTail());
+      }
+      if (!process.isAlive()) {
+        throw new HaproxyException("haproxy exited with " + process.exitValue() + "\n" + logTail());
+      }
+      sleep(50);
+    }
+  }
+
+  /** {@link #awaitServerUp} for every agent server of the {@value HaproxyConfig#AGENT_BACKEND} backend. */
+  public void awaitAgentsUp(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> names = config.agentServerNames();
+    if (names.isEmpty()) {
+      throw new IllegalStateException("the configuration has no agent servers");
+    }
+    for (String name : names) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      awaitServerUp(HaproxyConfig.AGENT_BACKEND, name, Duration.ofNanos(left));
+    }
+  }
+
+  /**
+   * Stops haproxy: SIGTERM, then SIGKILL after a 5 s grace period; then deletes the work
+   * directory. Only this process is signalled. Idempotent.
+   */
+  public void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook itself is running or about to run
+    }
+    killAndDelete(process, pump, workDir);
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  @Override
+  public String toString() {
+    return "haproxy " + binary.version() + " pid " + process.pid() + " on " + httpUrl();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void stopQuietly() {
+    try {
+      stop();
+    } catch (RuntimeException ignored) {
+      // best effort at JVM exit
+    }
+  }
+
+  private void awaitListening(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (!process.isAlive()) {
+        waitQuietly(pump);
+        String out = log.toString();
+        if (out.contains("cannot bind socket") && config.frontendPort() == 0) {
+          throw new PortInUse("haproxy could not bind port " + port + ":\n" + out);
+        }
+        throw new HaproxyException("haproxy exited with " + process.exitValue()
+            + " before its frontend 127.0.0.1:" + port + " accepted connections:\n" + out);
+      }
+      // haproxy binds every listener before serving the stats socket: once the socket answers,
+      // the frontend port is haproxy's (a bare TCP connect could reach another process)
+      if (Files.exists(workDir.resolve("admin.sock")) && answersRuntimeApi()) {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+          return;
+        } catch (IOException notYet) {
+          // retry
+        }
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new HaproxyException("haproxy frontend 127.0.0.1:" + port + " did not accept connections within "
+            + timeout + ":\n" + log);
+      }
+      sleep(25);
+    }
+  }
+
+  private boolean answersRuntimeApi() {
+    try {
+      return runtimeCommand("show info").contains("Pid: " + process.pid());
+    } catch (HaproxyException notYet) {
+      return false;
+    }
+  }
+
+  private StatRow serverRow(String backend, String server) {
+    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(server, "server");
+    String csv = runtimeCommand("show stat");
+    String[] lines = csv.split("\n");
+    if (lines.length == 0 || !lines[0].startsWith("# ")) {
+      throw new HaproxyException("unexpected 'show stat' answer: " + csv);
+    }
+    List<String> header = List.of(lines[0].substring(2).split(",", -1));
+    int px = header.indexOf("pxname");
+    int sv = header.indexOf("svname");
+    int st = header.indexOf("status");
+    int cs = header.indexOf("check_status");
+    int cd = header.indexOf("check_desc");
+    for (int i = 1; i < lines.length; i++) {
+      String[] f = lines[i].split(",", -1);
+      if (f.length > Math.max(sv, px) && f[px].equals(backend) && f[sv].equals(server)) {
+        String check = cs >= 0 && cs < f.length ? f[cs].replace("*", "").strip() : "";
+        String desc = cd >= 0 && cd < f.length ? f[cd].strip() : "";
+        return new StatRow(f[st], check, desc);
+      }
+    }
+    throw new HaproxyException("no server " + backend + "/" + server + " in 'show stat'");
+  }
+
+  private String logTail() {
+    String all = log.toString();
+    return "--- haproxy log (tail) ---\n" + (all.length() > 4000 ? "..." + all.substring(all.length() - 4000) : all);
+  }
+
+  private static void validate(HaproxyBinary binary, Path cfg, HaproxyConfig.Rendered rendered, LogBuffer log)
+      throws IOException {
+    Process check = new ProcessBuilder(binary.path().toString(), "-c", "-f", cfg.toString())
+        .directory(cfg.getParent().toFile())
+        .redirectErrorStream(true)
+        .start();
+    check.getOutputStream().close();
+    String out;
+    try (InputStream in = check.getInputStream()) {
+      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    int code;
+    try {
+      if (!check.waitFor(30, TimeUnit.SECONDS)) {
+        check.destroyForcibly();
+        throw new HaproxyException("haproxy -c did not finish within 30 s");
+      }
+      code = check.exitValue();
+    } catch (InterruptedException e) {
+      check.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new HaproxyException("interrupted during haproxy -c", e);
+    }
+    log.append("[haproxy -c] exit " + code + "\n" + out);
+    if (code != 0) {
+      StringBuilder m = new StringBuilder("haproxy -c rejected the configuration (exit ")
+          .append(code).append("):\n").append(out.strip())
+          .append("\n--- haproxy.cfg ---\n").append(rendered.haproxyCfg());
+      if (rendered.hasSpoe()) {
+        m.append("--- spoe.conf ---\n").append(rendered.spoeConf());
+      }
+      throw new HaproxyException(m.toString());
+    }
+  }
+
+  private static Thread pump(Process process, LogBuffer log) {
+    Thread t = new Thread(() -> {
+      byte[] buf = new byte[8192];
+      try (InputStream in = process.getInputStream()) {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          log.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        }
+      } catch (IOException ignored) {
+        // process gone
+      }
+    }, "haproxy-" + process.pid() + "-output");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static void killAndDelete(Process process, Thread pump, Path dir) {
+    try {
+      if (process != null && process.isAlive()) {
+        process.destroy();
+        if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.destroyForcibly();
+          process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+      waitQuietly(pump);
+    } catch (InterruptedException e) {
+      if (process != null) {
+        process.destroyForcibly();
+      }
+      Thread.currentThread().interrupt();
+    } finally {
+      deleteRecursively(dir);
+    }
+  }
+
+  private static void waitQuietly(Thread t) {
+    if (t != null) {
+      try {
+        t.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static Path createWorkDir() {
+    try {
+      Path dir = Files.createTempDirectory("spoa-haproxy-");
+      if (dir.resolve("admin.sock").toString().length() > SOCKET_PATH_LIMIT && Files.isDirectory(Path.of("/tmp"))) {
+        // unix socket paths are limited to ~104 bytes: fall back to /tmp
+        Files.delete(dir);
+        dir = Files.createTempDirectory(Path.of("/tmp"), "spoa-haproxy-");
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory", e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          Files.deleteIfExists(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException ignored) {
+      // a leftover temp dir is harmless
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(false);
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot pick a free port", e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HaproxyException("interrupted", e);
+    }
+  }
+
+  private record StatRow(String status, String checkStatus, String checkDesc) {}
+
+  /** Bind failure on an auto-picked port: retried with another port. */
+  private static final class PortInUse extends HaproxyException {
+    private static final long serialVersionUID = 1L;
+
+    PortInUse(String message) {
+      super(message);
+    }
+  }
+
+  /** Bounded, thread-safe text buffer: drops the oldest half when full. */
+  private static final class LogBuffer {
+    private final int limit;
+    private final StringBuilder text = new StringBuilder();
+
+    LogBuffer(int limit) {
+      this.limit = limit;
+    }
+
+    synchronized void append(String s) {
+      text.append(s);
+      if (text.length() > limit) {
+        text.delete(0, text.length() - limit / 2);
+        text.insert(0, "[... earlier output dropped ...]\n");
+      }
+    }
+
+    synchronized boolean contains(String s) {
+      return text.indexOf(s) >= 0;
+    }
+
+    @Override
+    public synchronized String toString() {
+      return text.toString();
+    }
+  }
+}

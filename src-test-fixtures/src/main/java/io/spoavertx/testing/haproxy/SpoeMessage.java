@@ -1,0 +1,63 @@
+package io.spoavertx.testing.haproxy;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@code spoe-message} section: the message name, its arguments and the event that sends it.
+ *
+ * <pre>{@code
+ * SpoeMessage.onRequest("check", "ip=src", "path=path")
+ * SpoeMessage.onRequest("check", "ip=src").when("{ path_beg /api }")
+ * SpoeMessage.forGroup("extra", "ua=req.hdr(user-agent)")
+ * }</pre>
+ *
+ * @param name the message name sent to the agent
+ * @param args the {@code args} entries, each {@code name=sample} or a bare sample expression
+ * @param event the SPOE event such as {@code on-frontend-http-request}, or null for a message only
+ *     sent through a {@code spoe-group}
+ * @param condition an optional ACL condition for the event (rendered after {@code if}), or null
+ */
+public record SpoeMessage(String name, List<String> args, String event, String condition) {
+
+  /** The event fired before the frontend's {@code http-request} rules run. */
+  public static final String ON_FRONTEND_HTTP_REQUEST = "on-frontend-http-request";
+
+  /** Validates and copies. */
+  public SpoeMessage {
+    HaproxyConfig.checkName("message name", name);
+    args = List.copyOf(Objects.requireNonNull(args, "args"));
+    for (String a : args) {
+      HaproxyConfig.checkLine("message argument", a);
+    }
+    if (event != null) {
+      HaproxyConfig.checkName("event", event);
+    }
+    if (condition != null) {
+      HaproxyConfig.checkLine("condition", condition);
+      if (event == null) {
+        throw new IllegalArgumentException("a condition needs an event (message " + name + ")");
+      }
+    }
+  }
+
+  /** A message sent on {@code on-frontend-http-request}. */
+  public static SpoeMessage onRequest(String name, String... args) {
+    return new SpoeMessage(name, List.of(args), ON_FRONTEND_HTTP_REQUEST, null);
+  }
+
+  /** A message sent on the given SPOE event, e.g. {@code on-http-response}. */
+  public static SpoeMessage onEvent(String event, String name, String... args) {
+    return new SpoeMessage(name, List.of(args), Objects.requireNonNull(event, "event"), null);
+  }
+
+  /** A message with no event, sent only as part of a {@code spoe-group}. */
+  public static SpoeMessage forGroup(String name, String... args) {
+    return new SpoeMessage(name, List.of(args), null, null);
+  }
+
+  /** This message, sent only if the ACL condition holds, e.g. {@code "{ path_beg /api }"}. */
+  public SpoeMessage when(String condition) {
+    return new SpoeMessage(name, args, event, Objects.requireNonNull(condition, "condition"));
+  }
+}

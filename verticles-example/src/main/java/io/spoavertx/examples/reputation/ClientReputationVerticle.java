@@ -1,0 +1,44 @@
+package io.spoavertx.examples.reputation;
+
+import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.Scope;
+import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.handler.SpoeMessage;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Client reputation: answers {@code check-client-ip} (arguments {@code ip}, {@code path}, {@code ua})
+ * with {@code txn.<prefix>.score} (0-100) and, for denied clients, {@code txn.<prefix>.deny = true}.
+ *
+ * <p>Rules come from the verticle config, inline or from a JSON file named by {@code "file"}
+ * (see {@link ReputationPolicy}), so operators change them without code.
+ */
+public class ClientReputationVerticle extends VerticleBase {
+
+  public static final String MESSAGE = "check-client-ip";
+
+  private ReputationPolicy policy;
+
+  @Override
+  public Future<?> start() {
+    JsonObject cfg = config();
+    Future<JsonObject> rules = cfg.containsKey("file")
+        ? vertx.fileSystem().readFile(cfg.getString("file")).map(b -> new JsonObject(b).mergeIn(cfg.copy().put("file", (String) null)))
+        : Future.succeededFuture(cfg);
+    return rules.compose(json -> {
+      policy = ReputationPolicy.fromJson(json);
+      return SpoeHandlers.register(vertx, cfg.getString("message", MESSAGE), this::check).completion();
+    });
+  }
+
+  Future<Actions> check(SpoeMessage message) {
+    ReputationPolicy.Verdict v = policy.evaluate(message.getAddress("ip"), message.getString("path"), message.getString("ua"));
+    Actions actions = Actions.create().setVar(Scope.TXN, "score", v.score());
+    if (v.deny()) {
+      actions.setVar(Scope.TXN, "deny", true);
+    }
+    return Future.succeededFuture(actions);
+  }
+}
