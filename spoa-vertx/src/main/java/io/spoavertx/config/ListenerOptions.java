@@ -1,6 +1,7 @@
 package io.spoavertx.config;
 
 import static io.spoavertx.config.Check.orDefault;
+import static io.spoavertx.config.Check.positive;
 import static io.spoavertx.config.Check.range;
 
 /**
@@ -10,27 +11,34 @@ import static io.spoavertx.config.Check.range;
  * @param port TCP port (default 12345; 0 picks a free port)
  * @param instances NetServer verticle instances sharing the port, one event loop each (default 1)
  * @param backlog TCP accept backlog (default 1024: HAProxy 3.x opens 20-30 connections at once)
+ * @param drainTimeoutMs on stop, how long in-flight NOTIFYs may take to be answered before each
+ *     connection gets AGENT-DISCONNECT status 0 and is closed (default 5000)
  */
-public record ListenerOptions(String host, Integer port, Integer instances, Integer backlog) {
+public record ListenerOptions(String host, Integer port, Integer instances, Integer backlog, Long drainTimeoutMs) {
 
-  public static final ListenerOptions DEFAULT = new ListenerOptions(null, null, null, null);
+  public static final ListenerOptions DEFAULT = new ListenerOptions(null, null, null, null, null);
 
   public ListenerOptions {
     host = orDefault(host, "127.0.0.1");
     port = range("port", orDefault(port, 12345), 0, 65535);
     instances = range("instances", orDefault(instances, 1), 1, 1024);
     backlog = range("backlog", orDefault(backlog, 1024), 1, 1 << 20);
+    drainTimeoutMs = positive("drainTimeoutMs", orDefault(drainTimeoutMs, 5_000L));
   }
 
   public ListenerOptions withPort(int newPort) {
-    return new ListenerOptions(host, newPort, instances, backlog);
+    return new ListenerOptions(host, newPort, instances, backlog, drainTimeoutMs);
   }
 
   public ListenerOptions withHost(String newHost) {
-    return new ListenerOptions(newHost, port, instances, backlog);
+    return new ListenerOptions(newHost, port, instances, backlog, drainTimeoutMs);
+  }
+
+  public ListenerOptions withDrainTimeoutMs(long ms) {
+    return new ListenerOptions(host, port, instances, backlog, ms);
   }
 
   public ListenerOptions withInstances(int newInstances) {
-    return new ListenerOptions(host, port, newInstances, backlog);
+    return new ListenerOptions(host, port, newInstances, backlog, drainTimeoutMs);
   }
 }

@@ -59,6 +59,9 @@ public final class SpoaServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    // Graceful: stop accepting, let each connection answer what it read, then close (see
+    // SpopConnection#drain); connections still open after the drain timeout are closed.
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(java.time.Duration.ofMillis(config.listener().drainTimeoutMs()));
   }
 }

@@ -68,6 +68,7 @@ public final class SpopConnection implements FrameParser.Handler {
   private boolean inRead;
   private boolean flushScheduled;
   private boolean socketPaused;
+  private boolean draining;
 
   private long helloTimer = -1;
   private long sweepTimer = -1;
@@ -93,6 +94,7 @@ public final class SpopConnection implements FrameParser.Handler {
     socket.handler(this::onData);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(this::onException);
+    socket.shutdownHandler(this::drain);
     helloTimer = vertx.setTimer(protocol.helloTimeoutMs(), t -> {
       helloTimer = -1;
       if (state == State.AWAIT_HELLO) {
@@ -386,7 +388,11 @@ public final class SpopConnection implements FrameParser.Handler {
       inflight.remove(pending);
       if (state == State.READY) {
         writeAck(pending);
-        maybeResume();
+        if (draining && inflight.isEmpty()) {
+          close(DisconnectStatus.NORMAL, "agent is shutting down");
+        } else {
+          maybeResume();
+        }
       }
     }
     return true;
@@ -494,7 +500,7 @@ public final class SpopConnection implements FrameParser.Handler {
   }
 
   private void maybeResume() {
-    if (socketPaused && inflight.size() < protocol.maxInFlightPerConnection()) {
+    if (socketPaused && !draining && inflight.size() < protocol.maxInFlightPerConnection()) {
       socketPaused = false;
       socket.resume();
       context.runOnContext(v -> {
@@ -508,6 +514,41 @@ public final class SpopConnection implements FrameParser.Handler {
         flush();
       });
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Graceful shutdown
+
+  /**
+   * The server is shutting down: read no more frames, answer every NOTIFY already read, then send
+   * AGENT-DISCONNECT status 0 and close. Messages still unanswered shortly before {@code timeout}
+   * are answered with no actions, so no NOTIFY is left without its ACK when the socket closes.
+   */
+  private void drain(java.time.Duration timeout) {
+    if (draining || state == State.CLOSING || state == State.CLOSED) {
+      return;
+    }
+    draining = true;
+    parser.pause();
+    socket.pause();
+    if (state != State.READY || inflight.isEmpty()) {
+      close(DisconnectStatus.NORMAL, "agent is shutting down");
+      return;
+    }
+    long ms = Math.max(1, timeout.toMillis() * 9 / 10);
+    vertx.setTimer(ms, t -> {
+      for (int k = inflight.size() - 1; k >= 0; k--) {
+        if (k >= inflight.size()) {
+          continue;
+        }
+        PendingNotify p = inflight.get(k);
+        for (int i = 0; i < p.results.length && !p.done; i++) {
+          complete(p, i, Actions.none(), Outcome.TIMEOUT);
+        }
+      }
+      flush();
+    });
+    LOG.debug("connection " + id + ": draining " + inflight.size() + " NOTIFYs in flight");
   }
 
   // ---------------------------------------------------------------------------------------------
