@@ -114,6 +114,8 @@ public final class SpoaAgent {
       undeploys.add(vertx.undeploy(id));
     }
     deployments.clear();
-    return Future.all(undeploys).mapEmpty();
+    return Future.all(undeploys).<Void>mapEmpty().onComplete(ar -> LOG.info("SPOA agent stopped: "
+        + stats.notifies() + " NOTIFYs read, " + stats.acks() + " ACKs sent, "
+        + stats.framesAborted() + " aborted by HAProxy"));
   }
 }

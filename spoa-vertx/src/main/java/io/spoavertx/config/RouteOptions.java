@@ -7,12 +7,21 @@ import static io.spoavertx.config.Check.positive;
  *
  * @param address event-bus address (default {@code <addressPrefix><message name>})
  * @param deadlineMs deadline of this message (default: the dispatch deadline)
+ * @param handler class name of an in-process {@link io.spoavertx.handler.SpoeHandler} (public
+ *     no-arg constructor) that answers this message on the connection's event loop, with no
+ *     event-bus hop; exclusive with {@code address}
  */
-public record RouteOptions(String address, Long deadlineMs) {
+public record RouteOptions(String address, Long deadlineMs, String handler) {
 
   public RouteOptions {
     if (address != null && address.isBlank()) {
       throw new IllegalArgumentException("address: must not be blank");
+    }
+    if (handler != null && handler.isBlank()) {
+      throw new IllegalArgumentException("handler: must not be blank");
+    }
+    if (handler != null && address != null) {
+      throw new IllegalArgumentException("handler: a route has either an address or a handler, not both");
     }
     if (deadlineMs != null) {
       positive("deadlineMs", deadlineMs);

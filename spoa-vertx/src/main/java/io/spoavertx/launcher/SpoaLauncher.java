@@ -92,7 +92,7 @@ public final class SpoaLauncher {
     public JsonObject afterConfigParsed(JsonObject config) {
       try {
         JsonObject effective = effectiveConfig(config, System.getenv());
-        AgentConfig.fromJson(effective); // fail before Vert.x starts, naming the key
+        ConfigChecks.checkClasses(AgentConfig.fromJson(effective)); // fail before anything binds, naming the key
         return effective;
       } catch (ConfigException e) {
         System.err.println(e.getMessage());

@@ -3,10 +3,13 @@ package io.spoavertx.launcher;
 import io.spoavertx.agent.SpoaAgent;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.HandlerDeployment;
+import io.spoavertx.config.RouteOptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
 
 /**
  * Deploys what an {@link AgentConfig} describes: its handler verticles, then the agent listener.
@@ -27,6 +30,7 @@ public class SpoaMainVerticle extends VerticleBase {
     AgentConfig config;
     try {
       config = AgentConfig.fromJson(config());
+      ConfigChecks.checkClasses(config);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -41,6 +45,11 @@ public class SpoaMainVerticle extends VerticleBase {
     }
     return chain.compose(v -> {
       agent = SpoaAgent.create(vertx, config);
+      for (Map.Entry<String, RouteOptions> route : config.dispatch().routes().entrySet()) {
+        if (route.getValue().handler() != null) {
+          agent.directHandler(route.getKey(), ConfigChecks.newDirectHandler(route.getKey(), route.getValue().handler()));
+        }
+      }
       return agent.start();
     });
   }

@@ -35,6 +35,7 @@ final class RouteTable {
   private Route configured(String name, RouteOptions r, SpoeHandler direct) {
     long deadline = r.deadlineMs() != null ? r.deadlineMs() : options.deadlineMs();
     String address = r.address() != null ? r.address() : options.addressPrefix() + name;
+    // an explicit address sends the message over the event bus even if a direct handler exists
     return new Route(name, r.address() != null ? null : direct, address, deadline);
   }
 
