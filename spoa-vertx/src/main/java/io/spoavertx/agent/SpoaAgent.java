@@ -68,25 +68,18 @@ public final class SpoaAgent {
     }
     started = true;
     Map<String, SpoeHandler> handlers = Map.copyOf(directHandlers);
-    AtomicReference<SpoaServerVerticle> first = new AtomicReference<>();
-    // The first instance binds (port 0 picks a free port); the others then share that port.
+    AtomicReference<SpoaServerVerticle> any = new AtomicReference<>();
+    // All instances share one listening socket: Vert.x shares servers bound to the same host and
+    // port, and a random port only when asked for with -1 (port 0 gives each instance its own).
+    int bindPort = config.listener().port() == 0 && config.listener().instances() > 1 ? -1 : config.listener().port();
     return vertx.deployVerticle(() -> {
-      SpoaServerVerticle v = new SpoaServerVerticle(config, handlers, stats);
-      first.set(v);
+      SpoaServerVerticle v = new SpoaServerVerticle(config, bindPort, handlers, stats);
+      any.set(v);
       return v;
-    }, new DeploymentOptions()).compose(id -> {
+    }, new DeploymentOptions().setInstances(config.listener().instances())).map(id -> {
       deployments.add(id);
-      port = first.get().actualPort();
-      int more = config.listener().instances() - 1;
-      if (more == 0) {
-        return Future.succeededFuture(port);
-      }
-      AgentConfig shared = config.withListener(config.listener().withPort(port));
-      return vertx.deployVerticle(() -> new SpoaServerVerticle(shared, handlers, stats),
-          new DeploymentOptions().setInstances(more)).map(id2 -> {
-            deployments.add(id2);
-            return port;
-          });
+      port = any.get().actualPort();
+      return port;
     }).onSuccess(p -> LOG.info("SPOA agent listening on " + config.listener().host() + ":" + p
         + " (" + (vertx.isNativeTransportEnabled() ? "native transport" : "NIO") + ", "
         + config.listener().instances() + " instance(s), direct handlers " + handlers.keySet()

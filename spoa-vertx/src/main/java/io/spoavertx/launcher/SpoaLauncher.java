@@ -88,6 +88,7 @@ public final class SpoaLauncher {
   }
 
   private static final class Hooks implements VertxApplicationHooks {
+
     @Override
     public JsonObject afterConfigParsed(JsonObject config) {
       try {
@@ -103,7 +104,11 @@ public final class SpoaLauncher {
 
     @Override
     public Supplier<? extends Deployable> verticleSupplier() {
-      return SpoaMainVerticle::new;
+      return () -> {
+        SpoaMainVerticle m = new SpoaMainVerticle();
+        m.printSummaryOnStop = true;
+        return m;
+      };
     }
   }
 }

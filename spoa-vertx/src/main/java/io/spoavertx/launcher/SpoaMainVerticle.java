@@ -1,5 +1,6 @@
 package io.spoavertx.launcher;
 
+import io.spoavertx.agent.AgentStats;
 import io.spoavertx.agent.SpoaAgent;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.HandlerDeployment;
@@ -19,6 +20,8 @@ import java.util.Map;
 public class SpoaMainVerticle extends VerticleBase {
 
   private SpoaAgent agent;
+  /** Set by the launcher: print the final counts, as java.util.logging may be shut down by then. */
+  boolean printSummaryOnStop;
 
   /** The running agent (after start). */
   public SpoaAgent agent() {
@@ -56,6 +59,15 @@ public class SpoaMainVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return agent == null ? Future.succeededFuture() : agent.stop();
+    if (agent == null) {
+      return Future.succeededFuture();
+    }
+    return agent.stop().onComplete(ar -> {
+      if (printSummaryOnStop) {
+        AgentStats s = agent.stats();
+        System.err.println("SPOA agent stopped: " + s.notifies() + " NOTIFYs read, " + s.acks() + " ACKs sent, "
+            + s.framesAborted() + " aborted by HAProxy");
+      }
+    });
   }
 }

@@ -317,6 +317,18 @@ class SpoaAgentTest {
   }
 
   @Test
+  void severalInstancesShareOneRandomPort() throws Exception {
+    AgentConfig cfg = AgentConfig.DEFAULT.withListener(ListenerOptions.DEFAULT.withPort(0).withInstances(3));
+    SpopTestClient first = start(scoringAgent(vertx, cfg));
+    first.hello().await(10, TimeUnit.SECONDS);
+    for (int c = 0; c < 6; c++) {
+      SpopTestClient client = connect();
+      client.hello().await(10, TimeUnit.SECONDS);
+      AckAssert.assertThat(client.notify(score(c)).await(10, TimeUnit.SECONDS)).setsVar(Scope.TXN, "score", (long) c);
+    }
+  }
+
+  @Test
   void garbageBeforeHelloIsAPlainClose() throws Exception {
     SpopTestClient client = start(SpoaAgent.create(vertx, config()));
     client.sendRaw(Buffer.buffer("GET / HTTP/1.1\r\nHost: agent\r\n\r\n"));

@@ -6,13 +6,17 @@ import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.handler.SpoaCodecs;
 import io.spoavertx.handler.SpoeHandler;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One NetServer instance of the agent, on one event loop. Several instances on the same host and
@@ -26,10 +30,16 @@ public final class SpoaServerVerticle extends VerticleBase {
   private final Map<String, SpoeHandler> directHandlers;
   private final AgentStats stats;
   private final RateLimitedLog handlerLog;
+  private final int bindPort;
+  private final Set<SpopConnection> connections = new HashSet<>();
+  private final Promise<Void> drained = Promise.promise();
+  private boolean stopping;
   private NetServer server;
 
-  public SpoaServerVerticle(AgentConfig config, Map<String, SpoeHandler> directHandlers, AgentStats stats) {
+  /** {@code bindPort} -1 asks Vert.x for a random port shared by all instances. */
+  public SpoaServerVerticle(AgentConfig config, int bindPort, Map<String, SpoeHandler> directHandlers, AgentStats stats) {
     this.config = config;
+    this.bindPort = bindPort;
     this.directHandlers = directHandlers;
     this.stats = stats;
     this.handlerLog = new RateLimitedLog(LoggerFactory.getLogger("io.spoavertx.handler"), 1000);
@@ -43,12 +53,26 @@ public final class SpoaServerVerticle extends VerticleBase {
     ListenerOptions l = config.listener();
     NetServerOptions options = new NetServerOptions()
         .setHost(l.host())
-        .setPort(l.port())
+        .setPort(bindPort)
         .setAcceptBacklog(l.backlog())
         .setTcpNoDelay(true)
         .setReuseAddress(true);
     server = vertx.createNetServer(options);
-    server.connectHandler(socket -> new SpopConnection(vertx, context, socket, agent).start());
+    server.connectHandler(socket -> {
+      if (stopping) {
+        socket.close(); // HAProxy retries on another server
+        return;
+      }
+      SpopConnection[] self = new SpopConnection[1];
+      self[0] = new SpopConnection(vertx, context, socket, agent, () -> {
+        connections.remove(self[0]);
+        if (stopping && connections.isEmpty()) {
+          drained.tryComplete();
+        }
+      });
+      connections.add(self[0]);
+      self[0].start();
+    });
     return server.listen().onSuccess(s -> LOG.debug("SPOA server instance listening on " + l.host() + ":" + s.actualPort()));
   }
 
@@ -57,11 +81,26 @@ public final class SpoaServerVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /**
+   * Graceful stop: new connections are refused, each open connection answers the NOTIFYs it has
+   * read and says AGENT-DISCONNECT status 0 (SpopConnection#drain); then the listener closes.
+   * Connections still open after the drain timeout are closed with it.
+   */
   @Override
   public Future<?> stop() {
-    // Graceful: stop accepting, let each connection answer what it read, then close (see
-    // SpopConnection#drain); connections still open after the drain timeout are closed.
-    return server == null ? Future.succeededFuture()
-        : server.shutdown(java.time.Duration.ofMillis(config.listener().drainTimeoutMs()));
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    stopping = true;
+    long timeout = config.listener().drainTimeoutMs();
+    if (connections.isEmpty()) {
+      drained.tryComplete();
+    } else {
+      for (SpopConnection c : new ArrayList<>(connections)) {
+        c.drain(timeout);
+      }
+      vertx.setTimer(timeout, t -> drained.tryComplete());
+    }
+    return drained.future().compose(v -> server.close());
   }
 }

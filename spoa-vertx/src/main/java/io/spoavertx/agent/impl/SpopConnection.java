@@ -79,7 +79,10 @@ public final class SpopConnection implements FrameParser.Handler {
   private long fragmentFrameId;
 
 
-  SpopConnection(Vertx vertx, Context context, NetSocket socket, AgentContext agent) {
+  private final Runnable onClose;
+
+  SpopConnection(Vertx vertx, Context context, NetSocket socket, AgentContext agent, Runnable onClose) {
+    this.onClose = onClose;
     this.vertx = vertx;
     this.context = context;
     this.socket = socket;
@@ -94,7 +97,6 @@ public final class SpopConnection implements FrameParser.Handler {
     socket.handler(this::onData);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(this::onException);
-    socket.shutdownHandler(this::drain);
     helloTimer = vertx.setTimer(protocol.helloTimeoutMs(), t -> {
       helloTimer = -1;
       if (state == State.AWAIT_HELLO) {
@@ -521,10 +523,10 @@ public final class SpopConnection implements FrameParser.Handler {
 
   /**
    * The server is shutting down: read no more frames, answer every NOTIFY already read, then send
-   * AGENT-DISCONNECT status 0 and close. Messages still unanswered shortly before {@code timeout}
+   * AGENT-DISCONNECT status 0 and close. Messages still unanswered shortly before {@code timeoutMs}
    * are answered with no actions, so no NOTIFY is left without its ACK when the socket closes.
    */
-  private void drain(java.time.Duration timeout) {
+  void drain(long timeoutMs) {
     if (draining || state == State.CLOSING || state == State.CLOSED) {
       return;
     }
@@ -535,7 +537,7 @@ public final class SpopConnection implements FrameParser.Handler {
       close(DisconnectStatus.NORMAL, "agent is shutting down");
       return;
     }
-    long ms = Math.max(1, timeout.toMillis() * 9 / 10);
+    long ms = Math.max(1, timeoutMs * 9 / 10);
     vertx.setTimer(ms, t -> {
       for (int k = inflight.size() - 1; k >= 0; k--) {
         if (k >= inflight.size()) {
@@ -600,6 +602,7 @@ public final class SpopConnection implements FrameParser.Handler {
     inflight.clear();
     fragments = null;
     parser.stop();
+    onClose.run();
   }
 
   private void cancelHelloTimer() {
