@@ -1,62 +1,113 @@
 package io.spoavertx.agent;
 
 import io.spoavertx.codec.DisconnectStatus;
+import io.spoavertx.codec.FrameType;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of one agent, shared by its connections (any event loop). They are what the metrics
- * module exports and what tests assert; reading them never blocks the event loops.
+ * export reads ({@link io.spoavertx.metrics.SpoaMeters}) and what tests assert; recording is a
+ * {@link LongAdder} increment, reading never blocks the event loops. Latency histograms, which
+ * need a meter registry, are recorded through {@link LatencyRecorder} when metrics are on.
  */
 public final class AgentStats {
 
   /** How a message's handling ended. */
   public enum Outcome { OK, ERROR, TIMEOUT, NO_HANDLER }
 
+  /** Why a connection ended. */
+  public enum CloseReason {
+    /** HAProxy sent HAPROXY-DISCONNECT. */
+    HAPROXY_DISCONNECT,
+    /** We sent AGENT-DISCONNECT for a protocol error or a timeout. */
+    PROTOCOL_ERROR,
+    /** We sent AGENT-DISCONNECT status 0 because the agent is stopping. */
+    SHUTDOWN,
+    /** Health check (option spop-check): answered and closed. */
+    HEALTHCHECK,
+    /** The bytes were not SPOP. */
+    NOT_SPOP,
+    /** The peer closed or reset the connection. */
+    PEER_CLOSED
+  }
+
+  /** Receives latencies; one per agent when metrics are enabled. */
+  public interface LatencyRecorder {
+    /** NOTIFY read to ACK written. */
+    void notifyToAck(long nanos);
+
+    /** One message's handling, by message name and outcome. */
+    void message(String name, Outcome outcome, long nanos);
+  }
+
+  private static final int[] FRAME_TYPES = {FrameType.UNSET, FrameType.HAPROXY_HELLO, FrameType.HAPROXY_DISCONNECT,
+      FrameType.NOTIFY, FrameType.AGENT_HELLO, FrameType.AGENT_DISCONNECT, FrameType.ACK};
+
   private final LongAdder connectionsOpened = new LongAdder();
-  private final LongAdder connectionsClosed = new LongAdder();
+  private final LongAdder[] closed = adders(CloseReason.values().length);
   private final LongAdder hellos = new LongAdder();
   private final LongAdder healthchecks = new LongAdder();
   private final LongAdder notifies = new LongAdder();
   private final LongAdder acks = new LongAdder();
+  private final LongAdder inflight = new LongAdder();
   private final LongAdder fragmentsReassembled = new LongAdder();
   private final LongAdder framesAborted = new LongAdder();
   private final LongAdder acksTooBig = new LongAdder();
-  private final LongAdder[] outcomes = new LongAdder[Outcome.values().length];
+  private final LongAdder[] outcomes = adders(Outcome.values().length);
+  private final LongAdder[] framesIn = adders(128);
+  private final LongAdder[] framesOut = adders(128);
   private final AtomicLongArray agentDisconnects = new AtomicLongArray(100);
   private final AtomicLongArray haproxyDisconnects = new AtomicLongArray(100);
+  private volatile LatencyRecorder latency;
 
-  public AgentStats() {
-    for (int i = 0; i < outcomes.length; i++) {
-      outcomes[i] = new LongAdder();
+  private static LongAdder[] adders(int n) {
+    LongAdder[] a = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = new LongAdder();
     }
+    return a;
+  }
+
+  /** Frame types that are counted, for exporters. */
+  public static int[] frameTypes() {
+    return FRAME_TYPES.clone();
+  }
+
+  /** Installs the latency recorder (metrics on); null turns latencies off. */
+  public void latencyRecorder(LatencyRecorder recorder) {
+    this.latency = recorder;
   }
 
   // Recording, called by the agent's connections.
 
-  public void recordConnectionsOpened() {
+  public void recordConnectionOpened() {
     connectionsOpened.increment();
   }
 
-  public void recordConnectionsClosed() {
-    connectionsClosed.increment();
+  public void recordConnectionClosed(CloseReason reason) {
+    closed[reason.ordinal()].increment();
   }
 
-  public void recordHellos() {
-    hellos.increment();
+  public void recordHello(boolean healthcheck) {
+    (healthcheck ? healthchecks : hellos).increment();
   }
 
-  public void recordHealthchecks() {
-    healthchecks.increment();
-  }
-
-  public void recordNotifies() {
+  public void recordNotify() {
     notifies.increment();
   }
 
-  public void recordAcks() {
+  public void recordAck(long latencyNanos) {
     acks.increment();
+    LatencyRecorder l = latency;
+    if (l != null) {
+      l.notifyToAck(latencyNanos);
+    }
+  }
+
+  public void recordInflight(int delta) {
+    inflight.add(delta);
   }
 
   public void recordFragmentsReassembled() {
@@ -71,8 +122,20 @@ public final class AgentStats {
     acksTooBig.increment();
   }
 
-  public void outcome(Outcome o) {
+  public void recordFrameIn(int type) {
+    framesIn[type & 0x7F].increment();
+  }
+
+  public void recordFrameOut(int type) {
+    framesOut[type & 0x7F].increment();
+  }
+
+  public void outcome(String message, Outcome o, long nanos) {
     outcomes[o.ordinal()].increment();
+    LatencyRecorder l = latency;
+    if (l != null) {
+      l.message(message, o, nanos);
+    }
   }
 
   public void agentDisconnect(DisconnectStatus status) {
@@ -83,16 +146,26 @@ public final class AgentStats {
     haproxyDisconnects.incrementAndGet((int) Math.min(Math.max(status, 0), 99));
   }
 
+  // Reading.
+
   public long connectionsOpened() {
     return connectionsOpened.sum();
   }
 
   public long connectionsClosed() {
-    return connectionsClosed.sum();
+    long n = 0;
+    for (LongAdder a : closed) {
+      n += a.sum();
+    }
+    return n;
+  }
+
+  public long connectionsClosed(CloseReason reason) {
+    return closed[reason.ordinal()].sum();
   }
 
   public long connectionsActive() {
-    return connectionsOpened.sum() - connectionsClosed.sum();
+    return connectionsOpened() - connectionsClosed();
   }
 
   /** HELLOs answered on normal (non health-check) connections. */
@@ -112,6 +185,11 @@ public final class AgentStats {
     return acks.sum();
   }
 
+  /** NOTIFYs read and not yet answered, over all connections. */
+  public long inflight() {
+    return inflight.sum();
+  }
+
   public long fragmentsReassembled() {
     return fragmentsReassembled.sum();
   }
@@ -128,6 +206,14 @@ public final class AgentStats {
 
   public long messages(Outcome outcome) {
     return outcomes[outcome.ordinal()].sum();
+  }
+
+  public long framesReceived(int type) {
+    return framesIn[type & 0x7F].sum();
+  }
+
+  public long framesSent(int type) {
+    return framesOut[type & 0x7F].sum();
   }
 
   /** AGENT-DISCONNECT frames we sent with this status. */

@@ -2,7 +2,10 @@ package io.spoavertx.agent;
 
 import io.spoavertx.agent.impl.SpoaServerVerticle;
 import io.spoavertx.config.AgentConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.spoavertx.handler.SpoeHandler;
+import io.spoavertx.metrics.SpoaMeters;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,6 +42,7 @@ public final class SpoaAgent {
   private final List<String> deployments = new ArrayList<>();
   private volatile int port = -1;
   private boolean started;
+  private MeterRegistry meterRegistry;
 
   private SpoaAgent(Vertx vertx, AgentConfig config) {
     this.vertx = vertx;
@@ -61,12 +65,26 @@ public final class SpoaAgent {
     return this;
   }
 
+  /**
+   * Where the agent's meters go (see {@link SpoaMeters}). By default, with {@code metrics.enabled},
+   * the registry of Vert.x's Micrometer metrics if they are on; set one to export elsewhere.
+   */
+  public synchronized SpoaAgent meterRegistry(MeterRegistry registry) {
+    this.meterRegistry = registry;
+    return this;
+  }
+
   /** Binds the listener with the configured number of instances; completes with the bound port. */
   public synchronized Future<Integer> start() {
     if (started) {
       return Future.failedFuture(new IllegalStateException("already started"));
     }
     started = true;
+    MeterRegistry registry = meterRegistry != null ? meterRegistry
+        : config.metrics().enabled() ? BackendRegistries.getDefaultNow() : null;
+    if (registry != null) {
+      SpoaMeters.bind(registry, stats);
+    }
     Map<String, SpoeHandler> handlers = Map.copyOf(directHandlers);
     AtomicReference<SpoaServerVerticle> any = new AtomicReference<>();
     // All instances share one listening socket: Vert.x shares servers bound to the same host and

@@ -16,20 +16,21 @@ import java.util.List;
  * optional and has documented defaults; unknown keys and wrong types are errors.
  */
 public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, DispatchOptions dispatch,
-                          List<HandlerDeployment> handlers) {
+                          List<HandlerDeployment> handlers, MetricsOptions metrics) {
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
-  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null);
+  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null, null);
 
   public AgentConfig {
     listener = orDefault(listener, ListenerOptions.DEFAULT);
     protocol = orDefault(protocol, ProtocolOptions.DEFAULT);
     dispatch = orDefault(dispatch, DispatchOptions.DEFAULT);
     handlers = handlers == null ? List.of() : List.copyOf(handlers);
+    metrics = orDefault(metrics, MetricsOptions.DEFAULT);
   }
 
   public static AgentConfig fromJson(JsonObject json) {
@@ -65,15 +66,19 @@ public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, Di
   }
 
   public AgentConfig withListener(ListenerOptions l) {
-    return new AgentConfig(l, protocol, dispatch, handlers);
+    return new AgentConfig(l, protocol, dispatch, handlers, metrics);
   }
 
   public AgentConfig withProtocol(ProtocolOptions p) {
-    return new AgentConfig(listener, p, dispatch, handlers);
+    return new AgentConfig(listener, p, dispatch, handlers, metrics);
   }
 
   public AgentConfig withDispatch(DispatchOptions d) {
-    return new AgentConfig(listener, protocol, d, handlers);
+    return new AgentConfig(listener, protocol, d, handlers, metrics);
+  }
+
+  public AgentConfig withMetrics(MetricsOptions m) {
+    return new AgentConfig(listener, protocol, dispatch, handlers, m);
   }
 
   private static String path(JsonMappingException e, String leaf) {

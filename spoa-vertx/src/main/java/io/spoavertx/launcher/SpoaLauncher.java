@@ -2,7 +2,14 @@ package io.spoavertx.launcher;
 
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ConfigException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
@@ -88,12 +95,26 @@ public final class SpoaLauncher {
   }
 
   private static final class Hooks implements VertxApplicationHooks {
+    private volatile AgentConfig config;
+
+    /** Vert.x's own Micrometer metrics, on the registry the agent's /metrics endpoint serves. */
+    @Override
+    public VertxBuilder createVertxBuilder(VertxOptions options) {
+      if (config != null && config.metrics().enabled()) {
+        options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+        return Vertx.builder().with(options)
+            .withMetrics(new MicrometerMetricsFactory(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+      }
+      return Vertx.builder().with(options);
+    }
 
     @Override
     public JsonObject afterConfigParsed(JsonObject config) {
       try {
         JsonObject effective = effectiveConfig(config, System.getenv());
-        ConfigChecks.checkClasses(AgentConfig.fromJson(effective)); // fail before anything binds, naming the key
+        AgentConfig parsed = AgentConfig.fromJson(effective);
+        ConfigChecks.checkClasses(parsed); // fail before anything binds, naming the key
+        this.config = parsed;
         return effective;
       } catch (ConfigException e) {
         System.err.println(e.getMessage());

@@ -9,6 +9,16 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spoavertx.config.MetricsOptions;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.micrometer.PrometheusRequestHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
 
 import java.util.Map;
 
@@ -19,7 +29,10 @@ import java.util.Map;
  */
 public class SpoaMainVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(SpoaMainVerticle.class);
+
   private SpoaAgent agent;
+  private HttpServer metricsServer;
   /** Set by the launcher: print the final counts, as java.util.logging may be shut down by then. */
   boolean printSummaryOnStop;
 
@@ -48,13 +61,45 @@ public class SpoaMainVerticle extends VerticleBase {
     }
     return chain.compose(v -> {
       agent = SpoaAgent.create(vertx, config);
+      PrometheusMeterRegistry registry = null;
+      if (config.metrics().enabled()) {
+        // Vert.x's own registry when its metrics are on (the launcher turns them on), so one
+        // scrape shows both; else one for the agent's meters only.
+        registry = BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry p ? p
+            : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        agent.meterRegistry(registry);
+      }
       for (Map.Entry<String, RouteOptions> route : config.dispatch().routes().entrySet()) {
         if (route.getValue().handler() != null) {
           agent.directHandler(route.getKey(), ConfigChecks.newDirectHandler(route.getKey(), route.getValue().handler()));
         }
       }
-      return agent.start();
+      PrometheusMeterRegistry scraped = registry;
+      return agent.start().compose(port -> scraped == null ? Future.succeededFuture() : startMetricsServer(config, scraped));
     });
+  }
+
+  private Future<?> startMetricsServer(AgentConfig config, PrometheusMeterRegistry registry) {
+    MetricsOptions m = config.metrics();
+    Handler<HttpServerRequest> scrape = PrometheusRequestHandler.create(registry);
+    return vertx.createHttpServer()
+        .requestHandler(req -> {
+          if (req.path().equals(m.path())) {
+            scrape.handle(req);
+          } else {
+            req.response().setStatusCode(404).end();
+          }
+        })
+        .listen(m.port(), m.host())
+        .onSuccess(s -> {
+          metricsServer = s;
+          LOG.info("metrics at http://" + m.host() + ":" + s.actualPort() + m.path());
+        });
+  }
+
+  /** Port of the metrics endpoint, or -1 when metrics are off. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.actualPort();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.spoavertx.agent.impl;
 
+import io.spoavertx.agent.AgentStats.CloseReason;
 import io.spoavertx.agent.AgentStats.Outcome;
 import io.spoavertx.codec.DisconnectStatus;
 import io.spoavertx.codec.FrameHeader;
@@ -69,6 +70,7 @@ public final class SpopConnection implements FrameParser.Handler {
   private boolean flushScheduled;
   private boolean socketPaused;
   private boolean draining;
+  private CloseReason closeReason = CloseReason.PEER_CLOSED;
 
   private long helloTimer = -1;
   private long sweepTimer = -1;
@@ -93,7 +95,7 @@ public final class SpopConnection implements FrameParser.Handler {
   }
 
   void start() {
-    agent.stats.recordConnectionsOpened();
+    agent.stats.recordConnectionOpened();
     socket.handler(this::onData);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(this::onException);
@@ -132,6 +134,7 @@ public final class SpopConnection implements FrameParser.Handler {
     try {
       reader.reset(buf, start, end);
       header.read(reader);
+      agent.stats.recordFrameIn(header.type);
       if (state == State.AWAIT_HELLO) {
         if (header.type != FrameType.HAPROXY_HELLO) {
           throw new SpopException(DisconnectStatus.INVALID_FRAME,
@@ -168,6 +171,7 @@ public final class SpopConnection implements FrameParser.Handler {
       LOG.debug("connection " + id + " from " + socket.remoteAddress() + ": not SPOP (" + error.getMessage()
           + "), closing");
       state = State.CLOSING;
+      closeReason = CloseReason.NOT_SPOP;
       socket.close();
       return;
     }
@@ -211,15 +215,17 @@ public final class SpopConnection implements FrameParser.Handler {
       caps.append(caps.length() > 0 ? "," : "").append("fragmentation");
     }
     SpopWriter.writeAgentHello(output(), maxFrameSize, caps.toString());
+    agent.stats.recordFrameOut(FrameType.AGENT_HELLO);
     if (hello.healthcheck()) {
-      agent.stats.recordHealthchecks();
+      agent.stats.recordHello(true);
+      closeReason = CloseReason.HEALTHCHECK;
       state = State.CLOSING;
       parser.stop();
       flush();
       socket.end();
       return;
     }
-    agent.stats.recordHellos();
+    agent.stats.recordHello(false);
     state = State.READY;
     if (LOG.isDebugEnabled()) {
       LOG.debug("connection " + id + " from " + socket.remoteAddress() + " engine-id " + engineId
@@ -283,6 +289,7 @@ public final class SpopConnection implements FrameParser.Handler {
       LOG.debug("connection " + id + " engine-id " + engineId + ": HAPROXY-DISCONNECT status " + d.statusCode()
           + " (" + d.message() + ")");
     }
+    closeReason = CloseReason.HAPROXY_DISCONNECT;
     close(DisconnectStatus.NORMAL, null);
   }
 
@@ -291,7 +298,7 @@ public final class SpopConnection implements FrameParser.Handler {
 
   /** Validates the whole NOTIFY payload before dispatching anything, then dispatches each message. */
   private void processNotify(Buffer buf, int p, int end, long streamId, long frameId) {
-    agent.stats.recordNotifies();
+    agent.stats.recordNotify();
     int n = scanner.scan(buf, p, end);
     long now = System.nanoTime();
     PendingNotify pending = new PendingNotify(streamId, frameId, n, now);
@@ -300,6 +307,7 @@ public final class SpopConnection implements FrameParser.Handler {
       return;
     }
     inflight.add(pending);
+    agent.stats.recordInflight(1);
     for (int i = 0; i < n; i++) {
       pending.routes[i] = agent.routes.lookup(buf, scanner.nameOffset(i), scanner.nameLength(i));
     }
@@ -383,11 +391,12 @@ public final class SpopConnection implements FrameParser.Handler {
     if (pending.done || pending.results[index] != null) {
       return false;
     }
-    agent.stats.outcome(outcome);
+    agent.stats.outcome(pending.routes[index].name, outcome, System.nanoTime() - pending.startNanos);
     pending.results[index] = actions;
     if (--pending.remaining == 0) {
       pending.done = true;
       inflight.remove(pending);
+      agent.stats.recordInflight(-1);
       if (state == State.READY) {
         writeAck(pending);
         if (draining && inflight.isEmpty()) {
@@ -422,7 +431,8 @@ public final class SpopConnection implements FrameParser.Handler {
           + ": ACK sent without actions");
     }
     SpopWriter.endFrame(buf, start);
-    agent.stats.recordAcks();
+    agent.stats.recordFrameOut(FrameType.ACK);
+    agent.stats.recordAck(System.nanoTime() - pending.startNanos);
     scheduleFlush();
   }
 
@@ -574,7 +584,11 @@ public final class SpopConnection implements FrameParser.Handler {
     state = State.CLOSING;
     parser.stop();
     cancelHelloTimer();
+    if (closeReason == CloseReason.PEER_CLOSED) {
+      closeReason = draining && status == DisconnectStatus.NORMAL ? CloseReason.SHUTDOWN : CloseReason.PROTOCOL_ERROR;
+    }
     agent.stats.agentDisconnect(status);
+    agent.stats.recordFrameOut(FrameType.AGENT_DISCONNECT);
     SpopWriter.writeAgentDisconnect(output(), status, message);
     flush();
     socket.end();
@@ -590,7 +604,11 @@ public final class SpopConnection implements FrameParser.Handler {
       return;
     }
     state = State.CLOSED;
-    agent.stats.recordConnectionsClosed();
+    agent.stats.recordConnectionClosed(closeReason);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("connection " + id + " from " + socket.remoteAddress() + (engineId != null ? " engine-id " + engineId : "")
+          + " closed: " + closeReason);
+    }
     cancelHelloTimer();
     if (sweepTimer != -1) {
       vertx.cancelTimer(sweepTimer);
@@ -599,6 +617,7 @@ public final class SpopConnection implements FrameParser.Handler {
     for (PendingNotify p : inflight) {
       p.done = true; // late replies are dropped
     }
+    agent.stats.recordInflight(-inflight.size());
     inflight.clear();
     fragments = null;
     parser.stop();

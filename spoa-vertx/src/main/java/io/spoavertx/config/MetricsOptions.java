@@ -1,0 +1,36 @@
+package io.spoavertx.config;
+
+import static io.spoavertx.config.Check.orDefault;
+import static io.spoavertx.config.Check.range;
+
+/**
+ * The Prometheus endpoint: Vert.x's own meters (net server, event bus) and the agent's
+ * ({@code spoa_*}).
+ *
+ * @param enabled serve metrics (default true)
+ * @param host interface of the metrics HTTP server (default {@code 127.0.0.1})
+ * @param port its port (default 9464; 0 picks a free port)
+ * @param path its path (default {@code /metrics})
+ */
+public record MetricsOptions(Boolean enabled, String host, Integer port, String path) {
+
+  public static final MetricsOptions DEFAULT = new MetricsOptions(null, null, null, null);
+
+  public MetricsOptions {
+    enabled = orDefault(enabled, true);
+    host = orDefault(host, "127.0.0.1");
+    port = range("port", orDefault(port, 9464), 0, 65535);
+    path = orDefault(path, "/metrics");
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("path: must start with '/', got '" + path + "'");
+    }
+  }
+
+  public MetricsOptions withPort(int newPort) {
+    return new MetricsOptions(enabled, host, newPort, path);
+  }
+
+  public MetricsOptions withEnabled(boolean on) {
+    return new MetricsOptions(on, host, port, path);
+  }
+}
