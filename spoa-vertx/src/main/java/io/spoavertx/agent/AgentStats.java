@@ -55,6 +55,7 @@ public final class AgentStats {
   private final LongAdder fragmentsReassembled = new LongAdder();
   private final LongAdder framesAborted = new LongAdder();
   private final LongAdder acksTooBig = new LongAdder();
+  private final LongAdder retries = new LongAdder();
   private final LongAdder[] outcomes = adders(Outcome.values().length);
   private final LongAdder[] framesIn = adders(128);
   private final LongAdder[] framesOut = adders(128);
@@ -120,6 +121,10 @@ public final class AgentStats {
 
   public void recordAcksTooBig() {
     acksTooBig.increment();
+  }
+
+  public void recordRetry() {
+    retries.increment();
   }
 
   public void recordFrameIn(int type) {
@@ -202,6 +207,11 @@ public final class AgentStats {
   /** ACKs whose actions did not fit max-frame-size: sent without actions. */
   public long acksTooBig() {
     return acksTooBig.sum();
+  }
+
+  /** Event-bus sends retried after a transport failure (a handler node gone). */
+  public long retries() {
+    return retries.sum();
   }
 
   public long messages(Outcome outcome) {

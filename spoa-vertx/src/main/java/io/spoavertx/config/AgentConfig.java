@@ -16,14 +16,14 @@ import java.util.List;
  * optional and has documented defaults; unknown keys and wrong types are errors.
  */
 public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, DispatchOptions dispatch,
-                          List<HandlerDeployment> handlers, MetricsOptions metrics) {
+                          List<HandlerDeployment> handlers, MetricsOptions metrics, ClusterOptions cluster) {
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
-  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null, null);
+  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null, null, null);
 
   public AgentConfig {
     listener = orDefault(listener, ListenerOptions.DEFAULT);
@@ -31,6 +31,7 @@ public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, Di
     dispatch = orDefault(dispatch, DispatchOptions.DEFAULT);
     handlers = handlers == null ? List.of() : List.copyOf(handlers);
     metrics = orDefault(metrics, MetricsOptions.DEFAULT);
+    cluster = orDefault(cluster, ClusterOptions.DEFAULT);
   }
 
   public static AgentConfig fromJson(JsonObject json) {
@@ -66,19 +67,23 @@ public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, Di
   }
 
   public AgentConfig withListener(ListenerOptions l) {
-    return new AgentConfig(l, protocol, dispatch, handlers, metrics);
+    return new AgentConfig(l, protocol, dispatch, handlers, metrics, cluster);
   }
 
   public AgentConfig withProtocol(ProtocolOptions p) {
-    return new AgentConfig(listener, p, dispatch, handlers, metrics);
+    return new AgentConfig(listener, p, dispatch, handlers, metrics, cluster);
   }
 
   public AgentConfig withDispatch(DispatchOptions d) {
-    return new AgentConfig(listener, protocol, d, handlers, metrics);
+    return new AgentConfig(listener, protocol, d, handlers, metrics, cluster);
   }
 
   public AgentConfig withMetrics(MetricsOptions m) {
-    return new AgentConfig(listener, protocol, dispatch, handlers, m);
+    return new AgentConfig(listener, protocol, dispatch, handlers, m, cluster);
+  }
+
+  public AgentConfig withCluster(ClusterOptions c) {
+    return new AgentConfig(listener, protocol, dispatch, handlers, metrics, c);
   }
 
   private static String path(JsonMappingException e, String leaf) {

@@ -20,6 +20,7 @@ import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.micrometer.PrometheusRequestHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,13 +52,18 @@ public class SpoaMainVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     Future<Void> chain = Future.succeededFuture();
-    for (HandlerDeployment h : config.handlers()) {
+    for (HandlerDeployment h : config.cluster().runsHandlers() ? config.handlers() : List.<HandlerDeployment>of()) {
       chain = chain.compose(v -> vertx.deployVerticle(h.className(), new DeploymentOptions()
               .setInstances(h.instances())
               .setConfig(new JsonObject(h.config())))
           .recover(t -> Future.failedFuture(new IllegalArgumentException(
               "invalid agent config: handlers: cannot deploy '" + h.className() + "': " + t, t)))
           .mapEmpty());
+    }
+    if (!config.cluster().runsListener()) {
+      LOG.info("handler node: " + config.handlers().size() + " handler deployment(s), no SPOA listener"
+          + (vertx.isClustered() ? "" : " (not clustered: nothing will reach these handlers)"));
+      return chain;
     }
     return chain.compose(v -> {
       agent = SpoaAgent.create(vertx, config);

@@ -12,8 +12,12 @@ final class AgentContext {
   final EventBus eventBus;
   final AgentStats stats;
   final RateLimitedLog handlerLog;
+  /** Clustered, and handlers in this JVM are to be tried first. */
+  final boolean preferLocal;
 
-  AgentContext(AgentConfig config, RouteTable routes, EventBus eventBus, AgentStats stats, RateLimitedLog handlerLog) {
+  AgentContext(AgentConfig config, RouteTable routes, EventBus eventBus, AgentStats stats, RateLimitedLog handlerLog,
+               boolean preferLocal) {
+    this.preferLocal = preferLocal;
     this.config = config;
     this.routes = routes;
     this.eventBus = eventBus;

@@ -15,6 +15,10 @@ final class Route {
   final String address;
   final long deadlineNanos;
   final DeliveryOptions delivery;
+  /** Same, restricted to consumers in this JVM (prefer-local in a cluster). */
+  final DeliveryOptions localDelivery;
+  /** While System.nanoTime() is before this, no local consumer is assumed (a local try missed). */
+  long localMissUntil;
 
   Route(String name, SpoeHandler direct, String address, long deadlineMs) {
     this.name = name;
@@ -26,5 +30,7 @@ final class Route {
     // The agent enforces the deadline itself; the event-bus timeout only reclaims the reply
     // handler of a request whose answer never comes.
     this.delivery = new DeliveryOptions().setSendTimeout(deadlineMs + 1_000L);
+    this.localDelivery = new DeliveryOptions().setSendTimeout(deadlineMs + 1_000L).setLocalOnly(true);
+    this.localMissUntil = System.nanoTime();
   }
 }

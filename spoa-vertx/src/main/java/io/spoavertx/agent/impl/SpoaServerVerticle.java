@@ -49,7 +49,8 @@ public final class SpoaServerVerticle extends VerticleBase {
   public Future<?> start() {
     SpoaCodecs.register(vertx);
     AgentContext agent = new AgentContext(config, new RouteTable(config.dispatch(), directHandlers),
-        vertx.eventBus(), stats, handlerLog);
+        vertx.eventBus(), stats, handlerLog,
+        vertx.isClustered() && config.cluster().preferLocal() && config.cluster().runsHandlers());
     ListenerOptions l = config.listener();
     NetServerOptions options = new NetServerOptions()
         .setHost(l.host())

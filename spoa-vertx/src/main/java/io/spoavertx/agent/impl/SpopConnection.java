@@ -44,6 +44,7 @@ public final class SpopConnection implements FrameParser.Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpopConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
+  private static final long LOCAL_MISS_NANOS = 1_000_000_000L;
 
   private enum State { AWAIT_HELLO, READY, CLOSING, CLOSED }
 
@@ -350,8 +351,34 @@ public final class SpopConnection implements FrameParser.Handler {
         });
       }
     } else {
-      agent.eventBus.<Actions>request(route.address, message, route.delivery).onComplete(ar -> onReply(pending, index, ar));
+      send(pending, index, route, message, agent.preferLocal, true);
     }
+  }
+
+  /**
+   * Event-bus request for one message. In a cluster with prefer-local, handlers in this JVM are
+   * tried first and the cluster when there are none (remembered for a second). A send that fails
+   * in transport (a handler node just died) is retried once, anywhere, if the message still has time.
+   */
+  private void send(PendingNotify pending, int index, Route route, SpoeMessage message, boolean tryLocal, boolean mayRetry) {
+    long now = System.nanoTime();
+    boolean local = tryLocal && now - route.localMissUntil >= 0;
+    agent.eventBus.<Actions>request(route.address, message, local ? route.localDelivery : route.delivery).onComplete(ar -> {
+      if (ar.failed() && ar.cause() instanceof ReplyException re && !pending.done && pending.results[index] == null) {
+        if (local && re.failureType() == ReplyFailure.NO_HANDLERS) {
+          route.localMissUntil = System.nanoTime() + LOCAL_MISS_NANOS;
+          send(pending, index, route, message, false, mayRetry);
+          return;
+        }
+        if (mayRetry && re.failureType() == ReplyFailure.ERROR
+            && System.nanoTime() - (pending.startNanos + route.deadlineNanos) < 0) {
+          agent.stats.recordRetry();
+          send(pending, index, route, message, false, false);
+          return;
+        }
+      }
+      onReply(pending, index, ar);
+    });
   }
 
   private void onResult(PendingNotify pending, int index, AsyncResult<Actions> ar) {
