@@ -21,8 +21,11 @@ import io.spoavertx.testing.SpopClientCodec;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.TypedValue;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -430,6 +433,42 @@ class BadInputCatalogueTest {
         .appendBuffer(SpopClientCodec.encodeNotify(8, 1, List.of(score(8))));
     bad.sendRaw(frames);
     expectDisconnect(bad, 11);
+    assertAgentStillServes();
+  }
+
+  @Test
+  void badFrameWithMoreFramesBehindItStillGetsItsStatusToASlowReader() throws Exception {
+    start(ProtocolOptions.DEFAULT);
+    // HAProxy pipelines: when a frame is bad, more frames are often already on their way, and a
+    // busy HAProxy may not read at once. The agent stops at the bad frame; its AGENT-DISCONNECT
+    // must still reach the peer: closing with unread input makes the kernel send a reset, and a
+    // reset throws away what the peer had not read yet.
+    NetClient nc = vertx.createNetClient();
+    NetSocket so = nc.connect(agent.port(), "127.0.0.1").await(T, TimeUnit.SECONDS);
+    Buffer received = Buffer.buffer();
+    Promise<Void> closed = Promise.promise();
+    so.handler(received::appendBuffer);
+    so.exceptionHandler(t -> { });
+    so.closeHandler(v -> closed.tryComplete());
+    Buffer bytes = SpopClientCodec.encodeHaproxyHello(HelloOptions.haproxy26()).appendBuffer(notifyRaw(7, hex("01 6d 01 01 61 0c")));
+    for (int i = 0; i < 1000; i++) {
+      bytes.appendBuffer(SpopClientCodec.encodeNotify(100 + i, 1, List.of(score(i).arg("pad", "x".repeat(300)))));
+    }
+    so.pause(); // a peer busy elsewhere
+    so.write(bytes);
+    waitUntil(() -> agent.stats().agentDisconnects(DisconnectStatus.INVALID_FRAME) == 1);
+    Thread.sleep(300);
+    long t0 = System.nanoTime();
+    so.resume();
+    // This peer does not close on AGENT-DISCONNECT as HAProxy does: the agent closes after lingering.
+    closed.future().await(T, TimeUnit.SECONDS);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertTrue(ms < 5_000, "closed " + ms + " ms after the peer read");
+    List<io.spoavertx.testing.Frame> frames = new java.util.ArrayList<>();
+    new io.spoavertx.testing.FrameSplitter(0, frames::add).feed(received);
+    assertEquals(2, frames.size(), "AGENT-HELLO and AGENT-DISCONNECT expected, got " + frames);
+    assertEquals(4, SpopClientCodec.decodeAgentDisconnect(frames.get(1)).statusCode());
+    assertEquals(1, disconnectsSent());
     assertAgentStillServes();
   }
 
