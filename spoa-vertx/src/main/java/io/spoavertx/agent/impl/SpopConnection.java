@@ -43,6 +43,8 @@ public final class SpopConnection implements FrameParser.Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpopConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
+  /** How long a connection that sent AGENT-DISCONNECT waits for the peer to close it (see {@link #close}). */
+  static final long LINGER_MS = 1000;
 
   private enum State { AWAIT_HELLO, READY, CLOSING, CLOSED }
 
@@ -70,6 +72,7 @@ public final class SpopConnection implements FrameParser.Handler {
   private boolean socketPaused;
 
   private long helloTimer = -1;
+  private long lingerTimer = -1;
   private long sweepTimer = -1;
   private long sweepAt;
 
@@ -523,7 +526,7 @@ public final class SpopConnection implements FrameParser.Handler {
     close(e.status(), e.getMessage());
   }
 
-  /** Sends AGENT-DISCONNECT with {@code status} and closes once it is written. */
+  /** Sends AGENT-DISCONNECT with {@code status}, then closes when the peer does or after {@link #LINGER_MS}. */
   void close(DisconnectStatus status, String message) {
     if (state == State.CLOSING || state == State.CLOSED) {
       return;
@@ -534,7 +537,18 @@ public final class SpopConnection implements FrameParser.Handler {
     agent.stats.agentDisconnect(status);
     SpopWriter.writeAgentDisconnect(output(), status, message);
     flush();
-    socket.end();
+    // Lingering close: HAProxy closes once it has read AGENT-DISCONNECT; until then (at most
+    // LINGER_MS) input is still read, and dropped by the stopped parser. Closing with unread input
+    // makes the kernel send a reset, which destroys what the peer has not read yet, this
+    // AGENT-DISCONNECT included (HAProxy pipelines frames behind the bad one).
+    if (socketPaused) {
+      socketPaused = false;
+      socket.resume();
+    }
+    lingerTimer = vertx.setTimer(LINGER_MS, t -> {
+      lingerTimer = -1;
+      socket.end();
+    });
   }
 
   private void onException(Throwable t) {
@@ -549,6 +563,10 @@ public final class SpopConnection implements FrameParser.Handler {
     state = State.CLOSED;
     agent.stats.recordConnectionsClosed();
     cancelHelloTimer();
+    if (lingerTimer != -1) {
+      vertx.cancelTimer(lingerTimer);
+      lingerTimer = -1;
+    }
     if (sweepTimer != -1) {
       vertx.cancelTimer(sweepTimer);
       sweepTimer = -1;
