@@ -63,7 +63,7 @@ class CodecFuzzTest {
     assertTrue(h.messages > STREAMS / 10, h.toString());
     assertTrue(h.args > STREAMS / 2, h.toString());
     assertTrue(h.parserErrors > STREAMS / 50, h.toString());
-    assertTrue(slowest[0] < Duration.ofSeconds(2).toNanos(), "slowest stream took " + slowest[0] / 1000 + " us");
+    assertTrue(slowest[0] < Duration.ofSeconds(5).toNanos(), "slowest stream took " + slowest[0] / 1000 + " us");
   }
 
   /** Arbitrary bytes, with jqwik's shrinking to a minimal input should anything else escape. */
