@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Anything unexpected from the agent (unknown ids, wrong frame types, malformed or fragmented
  * frames, bad AGENT-HELLO keys) is recorded in {@link #errors()}; frames that make the connection
  * state unclear also fail every pending future. The client does not enforce the negotiated
- * limits on what it sends: a test may send anything (see also {@link #sendRaw}).
+ * limits on what it sends: a test may send anything (see also {@link #sendRaw}). Like HAProxy, it
+ * closes the connection once it has read an AGENT-DISCONNECT.
  */
 public final class SpopTestClient {
 
@@ -259,7 +260,7 @@ public final class SpopTestClient {
     return agentDisconnect.future();
   }
 
-  /** Completes when the TCP connection is closed, by either side. */
+  /** Completes when the TCP connection is closed, by either side (this client closes it on AGENT-DISCONNECT). */
   public Future<Void> closed() {
     return closed.future();
   }
@@ -496,6 +497,7 @@ public final class SpopTestClient {
     }
     agentDisconnect.tryComplete(d);
     failAll(new AgentDisconnectedException(d));
+    socket.close(); // as HAProxy does once it has read AGENT-DISCONNECT
   }
 
   private void onAck(Frame f) {

@@ -45,6 +45,8 @@ public final class SpopConnection implements FrameParser.Handler {
   private static final Logger LOG = LoggerFactory.getLogger(SpopConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
   private static final long LOCAL_MISS_NANOS = 1_000_000_000L;
+  /** How long a connection that sent AGENT-DISCONNECT waits for the peer to close it (see {@link #close}). */
+  static final long LINGER_MS = 1000;
 
   private enum State { AWAIT_HELLO, READY, CLOSING, CLOSED }
 
@@ -74,6 +76,7 @@ public final class SpopConnection implements FrameParser.Handler {
   private CloseReason closeReason = CloseReason.PEER_CLOSED;
 
   private long helloTimer = -1;
+  private long lingerTimer = -1;
   private long sweepTimer = -1;
   private long sweepAt;
 
@@ -603,7 +606,7 @@ public final class SpopConnection implements FrameParser.Handler {
     close(e.status(), e.getMessage());
   }
 
-  /** Sends AGENT-DISCONNECT with {@code status} and closes once it is written. */
+  /** Sends AGENT-DISCONNECT with {@code status}, then closes when the peer does or after {@link #LINGER_MS}. */
   void close(DisconnectStatus status, String message) {
     if (state == State.CLOSING || state == State.CLOSED) {
       return;
@@ -618,7 +621,18 @@ public final class SpopConnection implements FrameParser.Handler {
     agent.stats.recordFrameOut(FrameType.AGENT_DISCONNECT);
     SpopWriter.writeAgentDisconnect(output(), status, message);
     flush();
-    socket.end();
+    // Lingering close: HAProxy closes once it has read AGENT-DISCONNECT; until then (at most
+    // LINGER_MS) input is still read, and dropped by the stopped parser. Closing with unread input
+    // makes the kernel send a reset, which destroys what the peer has not read yet, this
+    // AGENT-DISCONNECT included (HAProxy pipelines frames behind the bad one).
+    if (socketPaused) {
+      socketPaused = false;
+      socket.resume();
+    }
+    lingerTimer = vertx.setTimer(LINGER_MS, t -> {
+      lingerTimer = -1;
+      socket.end();
+    });
   }
 
   private void onException(Throwable t) {
@@ -637,6 +651,10 @@ public final class SpopConnection implements FrameParser.Handler {
           + " closed: " + closeReason);
     }
     cancelHelloTimer();
+    if (lingerTimer != -1) {
+      vertx.cancelTimer(lingerTimer);
+      lingerTimer = -1;
+    }
     if (sweepTimer != -1) {
       vertx.cancelTimer(sweepTimer);
       sweepTimer = -1;
