@@ -56,6 +56,7 @@ public final class AgentStats {
   private final LongAdder framesAborted = new LongAdder();
   private final LongAdder acksTooBig = new LongAdder();
   private final LongAdder retries = new LongAdder();
+  private final LongAdder refused = new LongAdder();
   private final LongAdder[] outcomes = adders(Outcome.values().length);
   private final LongAdder[] framesIn = adders(128);
   private final LongAdder[] framesOut = adders(128);
@@ -121,6 +122,10 @@ public final class AgentStats {
 
   public void recordAcksTooBig() {
     acksTooBig.increment();
+  }
+
+  public void recordConnectionRefused() {
+    refused.increment();
   }
 
   public void recordRetry() {
@@ -207,6 +212,11 @@ public final class AgentStats {
   /** ACKs whose actions did not fit max-frame-size: sent without actions. */
   public long acksTooBig() {
     return acksTooBig.sum();
+  }
+
+  /** Connections closed at accept because listener.maxConnections was reached. */
+  public long connectionsRefused() {
+    return refused.sum();
   }
 
   /** Event-bus sends retried after a transport failure (a handler node gone). */

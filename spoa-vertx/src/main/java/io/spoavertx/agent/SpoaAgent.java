@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -43,6 +44,7 @@ public final class SpoaAgent {
   private volatile int port = -1;
   private boolean started;
   private MeterRegistry meterRegistry;
+  private final AtomicInteger connectionCount = new AtomicInteger();
 
   private SpoaAgent(Vertx vertx, AgentConfig config) {
     this.vertx = vertx;
@@ -91,7 +93,7 @@ public final class SpoaAgent {
     // port, and a random port only when asked for with -1 (port 0 gives each instance its own).
     int bindPort = config.listener().port() == 0 && config.listener().instances() > 1 ? -1 : config.listener().port();
     return vertx.deployVerticle(() -> {
-      SpoaServerVerticle v = new SpoaServerVerticle(config, bindPort, handlers, stats);
+      SpoaServerVerticle v = new SpoaServerVerticle(config, bindPort, handlers, stats, connectionCount);
       any.set(v);
       return v;
     }, new DeploymentOptions().setInstances(config.listener().instances())).map(id -> {
@@ -122,7 +124,10 @@ public final class SpoaAgent {
   public synchronized Future<Void> stop() {
     List<Future<Void>> undeploys = new ArrayList<>();
     for (String id : deployments) {
-      undeploys.add(vertx.undeploy(id));
+      // a parent verticle's undeploy or vertx.close() may have undeployed it already
+      if (vertx.deploymentIDs().contains(id)) {
+        undeploys.add(vertx.undeploy(id));
+      }
     }
     deployments.clear();
     return Future.all(undeploys).<Void>mapEmpty().onComplete(ar -> LOG.info("SPOA agent stopped: "

@@ -13,8 +13,11 @@ import java.util.Map;
  * @param className fully qualified verticle class (JSON key {@code class})
  * @param instances how many instances (default 1)
  * @param config the verticle's own {@code config()}
+ * @param threadingModel {@code event-loop} (default), {@code worker} (for handlers that block) or
+ *     {@code virtual-thread} (JDK 21+)
  */
-public record HandlerDeployment(@JsonProperty("class") String className, Integer instances, Map<String, Object> config) {
+public record HandlerDeployment(@JsonProperty("class") String className, Integer instances, Map<String, Object> config,
+                                String threadingModel) {
 
   public HandlerDeployment {
     if (className == null || className.isBlank()) {
@@ -22,5 +25,19 @@ public record HandlerDeployment(@JsonProperty("class") String className, Integer
     }
     instances = range("instances", orDefault(instances, 1), 1, 1024);
     config = config == null ? Map.of() : config;
+    threadingModel = orDefault(threadingModel, "event-loop");
+    if (!threadingModel.equals("event-loop") && !threadingModel.equals("worker") && !threadingModel.equals("virtual-thread")) {
+      throw new IllegalArgumentException("threadingModel: must be one of event-loop, worker, virtual-thread; got '"
+          + threadingModel + "'");
+    }
+  }
+
+  /** The Vert.x threading model to deploy with. */
+  public io.vertx.core.ThreadingModel vertxThreadingModel() {
+    switch (threadingModel) {
+      case "worker": return io.vertx.core.ThreadingModel.WORKER;
+      case "virtual-thread": return io.vertx.core.ThreadingModel.VIRTUAL_THREAD;
+      default: return io.vertx.core.ThreadingModel.EVENT_LOOP;
+    }
   }
 }

@@ -13,10 +13,14 @@ import static io.spoavertx.config.Check.range;
  * @param backlog TCP accept backlog (default 1024: HAProxy 3.x opens 20-30 connections at once)
  * @param drainTimeoutMs on stop, how long in-flight NOTIFYs may take to be answered before each
  *     connection gets AGENT-DISCONNECT status 0 and is closed (default 5000)
+ * @param maxConnections connections accepted at once, all instances together; more are closed at
+ *     once, so HAProxy retries elsewhere (default 10000)
+ * @param tls TLS on the listener (default none: plain TCP)
  */
-public record ListenerOptions(String host, Integer port, Integer instances, Integer backlog, Long drainTimeoutMs) {
+public record ListenerOptions(String host, Integer port, Integer instances, Integer backlog, Long drainTimeoutMs,
+                              Integer maxConnections, TlsOptions tls) {
 
-  public static final ListenerOptions DEFAULT = new ListenerOptions(null, null, null, null, null);
+  public static final ListenerOptions DEFAULT = new ListenerOptions(null, null, null, null, null, null, null);
 
   public ListenerOptions {
     host = orDefault(host, "127.0.0.1");
@@ -24,21 +28,30 @@ public record ListenerOptions(String host, Integer port, Integer instances, Inte
     instances = range("instances", orDefault(instances, 1), 1, 1024);
     backlog = range("backlog", orDefault(backlog, 1024), 1, 1 << 20);
     drainTimeoutMs = positive("drainTimeoutMs", orDefault(drainTimeoutMs, 5_000L));
+    maxConnections = range("maxConnections", orDefault(maxConnections, 10_000), 1, 1 << 24);
   }
 
   public ListenerOptions withPort(int newPort) {
-    return new ListenerOptions(host, newPort, instances, backlog, drainTimeoutMs);
+    return new ListenerOptions(host, newPort, instances, backlog, drainTimeoutMs, maxConnections, tls);
   }
 
   public ListenerOptions withHost(String newHost) {
-    return new ListenerOptions(newHost, port, instances, backlog, drainTimeoutMs);
+    return new ListenerOptions(newHost, port, instances, backlog, drainTimeoutMs, maxConnections, tls);
   }
 
   public ListenerOptions withDrainTimeoutMs(long ms) {
-    return new ListenerOptions(host, port, instances, backlog, ms);
+    return new ListenerOptions(host, port, instances, backlog, ms, maxConnections, tls);
+  }
+
+  public ListenerOptions withMaxConnections(int n) {
+    return new ListenerOptions(host, port, instances, backlog, drainTimeoutMs, n, tls);
+  }
+
+  public ListenerOptions withTls(TlsOptions t) {
+    return new ListenerOptions(host, port, instances, backlog, drainTimeoutMs, maxConnections, t);
   }
 
   public ListenerOptions withInstances(int newInstances) {
-    return new ListenerOptions(host, port, newInstances, backlog, drainTimeoutMs);
+    return new ListenerOptions(host, port, newInstances, backlog, drainTimeoutMs, maxConnections, tls);
   }
 }

@@ -13,15 +13,20 @@ import static io.spoavertx.config.Check.range;
  * @param pipelining announce the {@code pipelining} capability (default true)
  * @param fragmentation announce {@code fragmentation} and reassemble fragmented NOTIFYs (default false)
  * @param helloTimeoutMs close a connection that sends no HELLO within this time (default 10000)
- * @param idleTimeoutMs close a connection idle this long; 0 disables (default 0: HAProxy manages idle connections)
+ * @param idleTimeoutMs a connection that sends nothing this long, with nothing in flight, gets
+ *     AGENT-DISCONNECT status 2 and is closed; 0 disables (default 0: HAProxy closes idle connections itself)
  * @param maxInFlightPerConnection NOTIFYs awaiting their ACK on one connection before the agent
  *     stops reading it (default 256; HAProxy sends at most 20 per connection by default)
  * @param maxReassembledSize largest NOTIFY payload rebuilt from fragments (default 1 MiB)
+ * @param maxInFlightTotal NOTIFYs awaiting their ACK over all connections (split evenly over the
+ *     listener instances); past it the agent stops reading the connection that brought the next
+ *     one until ACKs drain (default 100000)
  */
 public record ProtocolOptions(Integer maxFrameSize, Boolean pipelining, Boolean fragmentation, Long helloTimeoutMs,
-                              Long idleTimeoutMs, Integer maxInFlightPerConnection, Integer maxReassembledSize) {
+                              Long idleTimeoutMs, Integer maxInFlightPerConnection, Integer maxReassembledSize,
+                              Integer maxInFlightTotal) {
 
-  public static final ProtocolOptions DEFAULT = new ProtocolOptions(null, null, null, null, null, null, null);
+  public static final ProtocolOptions DEFAULT = new ProtocolOptions(null, null, null, null, null, null, null, null);
 
   public ProtocolOptions {
     maxFrameSize = range("maxFrameSize", orDefault(maxFrameSize, 16380), 256, 16 * 1024 * 1024);
@@ -31,25 +36,41 @@ public record ProtocolOptions(Integer maxFrameSize, Boolean pipelining, Boolean 
     idleTimeoutMs = nonNegative("idleTimeoutMs", orDefault(idleTimeoutMs, 0L));
     maxInFlightPerConnection = range("maxInFlightPerConnection", orDefault(maxInFlightPerConnection, 256), 1, 1 << 20);
     maxReassembledSize = range("maxReassembledSize", orDefault(maxReassembledSize, 1 << 20), 256, 1 << 30);
+    maxInFlightTotal = range("maxInFlightTotal", orDefault(maxInFlightTotal, 100_000), 1, 1 << 30);
   }
 
   public ProtocolOptions withMaxFrameSize(int size) {
     return new ProtocolOptions(size, pipelining, fragmentation, helloTimeoutMs, idleTimeoutMs,
-        maxInFlightPerConnection, maxReassembledSize);
+        maxInFlightPerConnection, maxReassembledSize, maxInFlightTotal);
   }
 
   public ProtocolOptions withFragmentation(boolean on) {
     return new ProtocolOptions(maxFrameSize, pipelining, on, helloTimeoutMs, idleTimeoutMs,
-        maxInFlightPerConnection, maxReassembledSize);
+        maxInFlightPerConnection, maxReassembledSize, maxInFlightTotal);
   }
 
   public ProtocolOptions withHelloTimeoutMs(long ms) {
     return new ProtocolOptions(maxFrameSize, pipelining, fragmentation, ms, idleTimeoutMs,
-        maxInFlightPerConnection, maxReassembledSize);
+        maxInFlightPerConnection, maxReassembledSize, maxInFlightTotal);
+  }
+
+  public ProtocolOptions withMaxInFlightTotal(int n) {
+    return new ProtocolOptions(maxFrameSize, pipelining, fragmentation, helloTimeoutMs, idleTimeoutMs,
+        maxInFlightPerConnection, maxReassembledSize, n);
+  }
+
+  public ProtocolOptions withIdleTimeoutMs(long ms) {
+    return new ProtocolOptions(maxFrameSize, pipelining, fragmentation, helloTimeoutMs, ms,
+        maxInFlightPerConnection, maxReassembledSize, maxInFlightTotal);
+  }
+
+  public ProtocolOptions withMaxReassembledSize(int n) {
+    return new ProtocolOptions(maxFrameSize, pipelining, fragmentation, helloTimeoutMs, idleTimeoutMs,
+        maxInFlightPerConnection, n, maxInFlightTotal);
   }
 
   public ProtocolOptions withMaxInFlightPerConnection(int n) {
     return new ProtocolOptions(maxFrameSize, pipelining, fragmentation, helloTimeoutMs, idleTimeoutMs,
-        n, maxReassembledSize);
+        n, maxReassembledSize, maxInFlightTotal);
   }
 }

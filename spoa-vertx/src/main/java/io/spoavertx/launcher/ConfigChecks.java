@@ -25,6 +25,10 @@ final class ConfigChecks {
       if (!Verticle.class.isAssignableFrom(c) && !Deployable.class.isAssignableFrom(c)) {
         throw new ConfigException(key, "'" + c.getName() + "' is not a verticle");
       }
+      if (handlers.get(i).threadingModel().equals("virtual-thread") && Runtime.version().feature() < 21) {
+        throw new ConfigException("handlers[" + i + "].threadingModel",
+            "virtual-thread needs JDK 21 or newer, this is " + Runtime.version());
+      }
     }
     for (Map.Entry<String, RouteOptions> e : config.dispatch().routes().entrySet()) {
       if (e.getValue().handler() != null) {

@@ -55,6 +55,7 @@ public class SpoaMainVerticle extends VerticleBase {
     for (HandlerDeployment h : config.cluster().runsHandlers() ? config.handlers() : List.<HandlerDeployment>of()) {
       chain = chain.compose(v -> vertx.deployVerticle(h.className(), new DeploymentOptions()
               .setInstances(h.instances())
+              .setThreadingModel(h.vertxThreadingModel())
               .setConfig(new JsonObject(h.config())))
           .recover(t -> Future.failedFuture(new IllegalArgumentException(
               "invalid agent config: handlers: cannot deploy '" + h.className() + "': " + t, t)))

@@ -12,11 +12,15 @@ import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PfxOptions;
+import io.spoavertx.config.TlsOptions;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One NetServer instance of the agent, on one event loop. Several instances on the same host and
@@ -30,19 +34,24 @@ public final class SpoaServerVerticle extends VerticleBase {
   private final Map<String, SpoeHandler> directHandlers;
   private final AgentStats stats;
   private final RateLimitedLog handlerLog;
+  private final RateLimitedLog connectionLog;
   private final int bindPort;
+  private final AtomicInteger connectionCount;
   private final Set<SpopConnection> connections = new HashSet<>();
   private final Promise<Void> drained = Promise.promise();
   private boolean stopping;
   private NetServer server;
 
   /** {@code bindPort} -1 asks Vert.x for a random port shared by all instances. */
-  public SpoaServerVerticle(AgentConfig config, int bindPort, Map<String, SpoeHandler> directHandlers, AgentStats stats) {
+  public SpoaServerVerticle(AgentConfig config, int bindPort, Map<String, SpoeHandler> directHandlers, AgentStats stats,
+                            AtomicInteger connectionCount) {
+    this.connectionCount = connectionCount;
     this.config = config;
     this.bindPort = bindPort;
     this.directHandlers = directHandlers;
     this.stats = stats;
     this.handlerLog = new RateLimitedLog(LoggerFactory.getLogger("io.spoavertx.handler"), 1000);
+    this.connectionLog = new RateLimitedLog(LOG, 1000);
   }
 
   @Override
@@ -58,14 +67,29 @@ public final class SpoaServerVerticle extends VerticleBase {
         .setAcceptBacklog(l.backlog())
         .setTcpNoDelay(true)
         .setReuseAddress(true);
+    TlsOptions tls = l.tls();
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(tls.keyStore() != null
+          ? new PfxOptions().setPath(tls.keyStore()).setPassword(tls.keyStorePassword())
+          : new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
+    }
     server = vertx.createNetServer(options);
     server.connectHandler(socket -> {
       if (stopping) {
         socket.close(); // HAProxy retries on another server
         return;
       }
+      if (connectionCount.incrementAndGet() > l.maxConnections()) {
+        connectionCount.decrementAndGet();
+        stats.recordConnectionRefused();
+        connectionLog.warn("refused a connection from " + socket.remoteAddress() + ": listener.maxConnections ("
+            + l.maxConnections() + ") reached");
+        socket.close();
+        return;
+      }
       SpopConnection[] self = new SpopConnection[1];
       self[0] = new SpopConnection(vertx, context, socket, agent, () -> {
+        connectionCount.decrementAndGet();
         connections.remove(self[0]);
         if (stopping && connections.isEmpty()) {
           drained.tryComplete();

@@ -76,6 +76,8 @@ public final class SpopConnection implements FrameParser.Handler {
   private CloseReason closeReason = CloseReason.PEER_CLOSED;
 
   private long helloTimer = -1;
+  private long idleTimer = -1;
+  private long lastReadNanos = System.nanoTime();
   private long lingerTimer = -1;
   private long sweepTimer = -1;
   private long sweepAt;
@@ -120,6 +122,7 @@ public final class SpopConnection implements FrameParser.Handler {
   // Input
 
   private void onData(Buffer data) {
+    lastReadNanos = System.nanoTime();
     inRead = true;
     try {
       parser.handle(data);
@@ -231,6 +234,14 @@ public final class SpopConnection implements FrameParser.Handler {
     }
     agent.stats.recordHello(false);
     state = State.READY;
+    if (protocol.idleTimeoutMs() > 0) {
+      long idleNanos = protocol.idleTimeoutMs() * 1_000_000L;
+      idleTimer = vertx.setPeriodic(Math.max(10, protocol.idleTimeoutMs() / 4), t -> {
+        if (state == State.READY && inflight.isEmpty() && System.nanoTime() - lastReadNanos >= idleNanos) {
+          close(DisconnectStatus.TIMEOUT, "idle for " + protocol.idleTimeoutMs() + " ms");
+        }
+      });
+    }
     if (LOG.isDebugEnabled()) {
       LOG.debug("connection " + id + " from " + socket.remoteAddress() + " engine-id " + engineId
           + ": HELLO, max-frame-size " + maxFrameSize + ", capabilities " + hello.capabilities());
@@ -311,6 +322,7 @@ public final class SpopConnection implements FrameParser.Handler {
       return;
     }
     inflight.add(pending);
+    agent.inflight++;
     agent.stats.recordInflight(1);
     for (int i = 0; i < n; i++) {
       pending.routes[i] = agent.routes.lookup(buf, scanner.nameOffset(i), scanner.nameLength(i));
@@ -323,10 +335,14 @@ public final class SpopConnection implements FrameParser.Handler {
     }
     if (!pending.done) {
       armSweep(pending.nextDeadline());
-      if (inflight.size() >= protocol.maxInFlightPerConnection() && !socketPaused) {
+      if (!socketPaused && (inflight.size() >= protocol.maxInFlightPerConnection() || agent.inflight >= agent.maxInFlight)) {
+        // Backpressure: read nothing more from this connection until ACKs drain.
         socketPaused = true;
         parser.pause();
         socket.pause();
+        if (agent.inflight >= agent.maxInFlight) {
+          agent.waiting.add(this);
+        }
       }
     }
   }
@@ -426,6 +442,7 @@ public final class SpopConnection implements FrameParser.Handler {
     if (--pending.remaining == 0) {
       pending.done = true;
       inflight.remove(pending);
+      agent.inflight--;
       agent.stats.recordInflight(-1);
       if (state == State.READY) {
         writeAck(pending);
@@ -433,6 +450,7 @@ public final class SpopConnection implements FrameParser.Handler {
           close(DisconnectStatus.NORMAL, "agent is shutting down");
         } else {
           maybeResume();
+          resumeWaiting();
         }
       }
     }
@@ -541,8 +559,16 @@ public final class SpopConnection implements FrameParser.Handler {
     }
   }
 
+  /** Wakes connections paused by the instance-wide bound, now that one NOTIFY less is in flight. */
+  private void resumeWaiting() {
+    while (!agent.waiting.isEmpty() && agent.inflight < agent.maxInFlight) {
+      agent.waiting.poll().maybeResume();
+    }
+  }
+
   private void maybeResume() {
-    if (socketPaused && !draining && inflight.size() < protocol.maxInFlightPerConnection()) {
+    if (socketPaused && !draining && state == State.READY && inflight.size() < protocol.maxInFlightPerConnection()
+        && agent.inflight < agent.maxInFlight) {
       socketPaused = false;
       socket.resume();
       context.runOnContext(v -> {
@@ -614,6 +640,10 @@ public final class SpopConnection implements FrameParser.Handler {
     state = State.CLOSING;
     parser.stop();
     cancelHelloTimer();
+    if (idleTimer != -1) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
     if (closeReason == CloseReason.PEER_CLOSED) {
       closeReason = draining && status == DisconnectStatus.NORMAL ? CloseReason.SHUTDOWN : CloseReason.PROTOCOL_ERROR;
     }
@@ -663,6 +693,13 @@ public final class SpopConnection implements FrameParser.Handler {
       p.done = true; // late replies are dropped
     }
     agent.stats.recordInflight(-inflight.size());
+    agent.inflight -= inflight.size();
+    agent.waiting.remove(this);
+    resumeWaiting();
+    if (idleTimer != -1) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
     inflight.clear();
     fragments = null;
     parser.stop();
