@@ -27,4 +27,9 @@ public record RouteOptions(String address, Long deadlineMs, String handler) {
       positive("deadlineMs", deadlineMs);
     }
   }
+
+  /** An event-bus route: address (null for the default) and deadline (null for the default). */
+  public RouteOptions(String address, Long deadlineMs) {
+    this(address, deadlineMs, null);
+  }
 }
