@@ -109,7 +109,7 @@ final class LoadConnection {
     while (sendOne(now)) {
       // fill every slot
     }
-    flush();
+    flush(false);
   }
 
   void startFixedRate(long firstDue, long interval) {
@@ -167,11 +167,14 @@ final class LoadConnection {
     return true;
   }
 
-  void flush() {
+  void flush(boolean measured) {
     Buffer o = out;
     if (o != null) {
       out = null;
       if (state == State.READY) {
+        if (measured) {
+          w.writes++;
+        }
         socket.write(o);
       }
     }
@@ -187,6 +190,10 @@ final class LoadConnection {
       carry = null;
     }
     long now = System.nanoTime();
+    boolean measured = now >= w.measureStart && now < w.measureEnd;
+    if (measured) {
+      w.reads++;
+    }
     int len = buf.length();
     int pos = 0;
     while (len - pos >= 4) {
@@ -209,7 +216,7 @@ final class LoadConnection {
     if (pos < len) {
       carry = buf.getBuffer(pos, len);
     }
-    flush();
+    flush(measured);
   }
 
   private void onFrame(Buffer buf, int start, int end, long now) {

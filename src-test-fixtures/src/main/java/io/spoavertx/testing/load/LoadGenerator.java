@@ -69,8 +69,18 @@ public final class LoadGenerator {
       for (LoadWorker w : workers) {
         results.add(w.begin(t0));
       }
+      // this JVM's CPU time over the measured window (the generator's own cost when run alone)
+      long[] cpu = {-1, -1};
+      vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(t0 + plan.warmupNanos - System.nanoTime())),
+          t -> cpu[0] = processCpuNanos());
+      vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(t0 + plan.warmupNanos + plan.durationNanos
+          - System.nanoTime())), t -> cpu[1] = processCpuNanos());
       return Future.all(results).compose(all -> {
-        LoadReport report = merge(plan, results);
+        long cpuNanos;
+        synchronized (cpu) {
+          cpuNanos = cpu[0] >= 0 && cpu[1] >= 0 ? cpu[1] - cpu[0] : -1;
+        }
+        LoadReport report = merge(plan, results, cpuNanos);
         return vertx.undeploy(deploymentId).transform(ar -> Future.succeededFuture(report));
       });
     });
@@ -86,11 +96,16 @@ public final class LoadGenerator {
     }
   }
 
-  private static LoadReport merge(Plan plan, List<Future<LoadWorker.Result>> results) {
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+  }
+
+  private static LoadReport merge(Plan plan, List<Future<LoadWorker.Result>> results, long cpuNanos) {
     Histogram h = LoadWorker.newHistogram();
     String firstError = null;
     long sent = 0, acks = 0, messages = 0, actions = 0, unknown = 0, malformed = 0, disconnects = 0, closes = 0,
-        failures = 0;
+        failures = 0, reads = 0, writes = 0;
     for (Future<LoadWorker.Result> f : results) {
       LoadWorker.Result r = f.result();
       h.add(r.histogram());
@@ -103,12 +118,14 @@ public final class LoadGenerator {
       disconnects += r.agentDisconnects();
       closes += r.closes();
       failures += r.connectFailures();
+      reads += r.reads();
+      writes += r.writes();
       if (firstError == null) {
         firstError = r.firstError();
       }
     }
     return new LoadReport(plan.durationNanos, sent, acks, messages, actions, h, unknown, malformed, disconnects,
-        closes, failures, plan.options.rate(), firstError);
+        closes, failures, reads, writes, cpuNanos, plan.options.rate(), firstError);
   }
 
   /** Everything the workers share, prepared once: encoded payloads, the mix order, ids, timings. */

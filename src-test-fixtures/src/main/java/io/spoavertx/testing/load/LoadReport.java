@@ -23,12 +23,16 @@ import java.util.Locale;
  * @param agentDisconnects AGENT-DISCONNECT frames received (whole run)
  * @param connectionCloses connections closed by the agent before the end of the run
  * @param connectFailures connections that could not be opened or failed the HELLO
+ * @param reads           socket reads during the measured time (ACKs per read shows the batching)
+ * @param writes          socket writes during the measured time
+ * @param cpuNanos        CPU time of this whole JVM during the measured time (-1 if unknown): the
+ *                        generator's own cost when nothing else runs in its JVM
  * @param targetRate      fixed-rate target (NOTIFYs/s), 0 for closed loop
  * @param firstError      description of the first error seen, or null
  */
 public record LoadReport(long measuredNanos, long notifiesSent, long acks, long messages, long actions,
     Histogram histogram, long unknownIds, long malformedAcks, long agentDisconnects, long connectionCloses,
-    long connectFailures, double targetRate, String firstError) {
+    long connectFailures, long reads, long writes, long cpuNanos, double targetRate, String firstError) {
 
   /** All errors together. */
   public long errors() {
@@ -71,10 +75,12 @@ public record LoadReport(long measuredNanos, long notifiesSent, long acks, long 
     return String.format(Locale.ROOT,
         "%,.0f msgs/s (%,.0f ACKs/s%s) latency p50 %.1f us p99 %.1f us p99.9 %.1f us max %.1f us; "
             + "%,d ACKs in %.2f s, errors %d (unknown-ids %d, malformed %d, agent-disconnects %d, closes %d, "
-            + "connect-failures %d)",
+            + "connect-failures %d); %.1f ACKs/read, %.1f NOTIFYs/write, generator JVM CPU %.0f%% = %.2f us/ACK",
         messagesPerSecond(), acksPerSecond(), targetRate > 0 ? String.format(Locale.ROOT, ", target %,.0f/s", targetRate) : "",
         p50Micros(), p99Micros(), p999Micros(), maxMicros(), acks, measuredNanos / 1e9, errors(), unknownIds,
-        malformedAcks, agentDisconnects, connectionCloses, connectFailures);
+        malformedAcks, agentDisconnects, connectionCloses, connectFailures, reads == 0 ? 0.0 : (double) acks / reads,
+        writes == 0 ? 0.0 : (double) notifiesSent / writes, cpuNanos * 100.0 / measuredNanos,
+        acks == 0 ? 0.0 : cpuNanos / 1000.0 / acks);
   }
 
   public JsonObject toJson() {
@@ -87,6 +93,10 @@ public record LoadReport(long measuredNanos, long notifiesSent, long acks, long 
         .put("acks", acks)
         .put("messages", messages)
         .put("actions", actions)
+        .put("reads", reads)
+        .put("cpuMicrosPerAck", acks == 0 || cpuNanos < 0 ? null : cpuNanos / 1000.0 / acks)
+        .put("cpuPercent", cpuNanos < 0 ? null : cpuNanos * 100.0 / measuredNanos)
+        .put("writes", writes)
         .put("latencyMicros", new JsonObject()
             .put("p50", p50Micros())
             .put("p90", percentileMicros(90))

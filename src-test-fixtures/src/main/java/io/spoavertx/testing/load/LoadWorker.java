@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class LoadWorker extends VerticleBase {
 
   record Result(Histogram histogram, long sent, long acks, long messages, long actions, long unknownIds,
-      long malformed, long agentDisconnects, long closes, long connectFailures, String firstError) {
+      long malformed, long agentDisconnects, long closes, long connectFailures, long reads, long writes,
+      String firstError) {
   }
 
   static Histogram newHistogram() {
@@ -46,6 +47,8 @@ final class LoadWorker extends VerticleBase {
   long agentDisconnects;
   long closes;
   long connectFailures;
+  long reads;
+  long writes;
   String firstError;
 
   // ---- phases ----
@@ -131,7 +134,7 @@ final class LoadWorker extends VerticleBase {
     long now = System.nanoTime();
     for (LoadConnection c : connections) {
       c.sendDue(now);
-      c.flush();
+      c.flush(now >= measureStart && now < measureEnd);
     }
   }
 
@@ -180,7 +183,7 @@ final class LoadWorker extends VerticleBase {
       c.shutdown(bye);
     }
     result.complete(new Result(histogram, sent, acks, messages, actions, unknownIds, malformed, agentDisconnects,
-        closes, connectFailures, firstError));
+        closes, connectFailures, reads, writes, firstError));
   }
 
   void error(String message) {
