@@ -5,7 +5,12 @@ import io.spoavertx.testing.AgentHello;
 import io.spoavertx.testing.SpopClientCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
 import java.util.Arrays;
@@ -13,6 +18,10 @@ import java.util.Arrays;
 /**
  * One fake-HAProxy connection: HELLO, then NOTIFYs with pre-encoded payloads, ACKs parsed in place.
  * Confined to its worker's event loop.
+ *
+ * <p>For speed it works on Netty's buffers through Vert.x's internal {@link NetSocketInternal}
+ * (message handler and writeMessage): reads are parsed in the pooled buffers they arrive in (no
+ * copy to a heap {@code Buffer}) and NOTIFYs are written into pooled direct buffers.
  */
 final class LoadConnection {
 
@@ -26,7 +35,8 @@ final class LoadConnection {
   private final boolean style26;
   private final int maxFrame;
 
-  private NetSocket socket;
+  private NetSocketInternal socket;
+  private ByteBufAllocator alloc;
   private State state = State.CONNECTING;
   private Promise<Void> hello;
 
@@ -43,9 +53,9 @@ final class LoadConnection {
   private long nextDue;
   private long interval;
 
-  private Buffer out;
+  private ByteBuf out;
   private final int outCapacity;
-  private Buffer carry;
+  private ByteBuf carry;
 
   // parse cursor
   private int rp;
@@ -76,11 +86,19 @@ final class LoadConnection {
   }
 
   /** Sends HELLO; completes once the AGENT-HELLO is read. */
-  Future<Void> open(NetSocket socket) {
+  Future<Void> open(NetSocket netSocket) {
+    NetSocketInternal socket = (NetSocketInternal) netSocket;
     this.socket = socket;
+    this.alloc = socket.channelHandlerContext().alloc();
     state = State.HELLO;
     hello = Promise.promise();
-    socket.handler(this::onData);
+    socket.messageHandler(msg -> {
+      if (msg instanceof ByteBuf b) {
+        onData(b);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+    });
     socket.closeHandler(v -> onClose());
     socket.exceptionHandler(t -> w.error("connection " + index + ": " + t));
     socket.write(plan.hello.copy());
@@ -149,14 +167,16 @@ final class LoadConnection {
       nextOddSid += 2;
     }
     byte[] payload = plan.payloads[t];
-    Buffer o = out;
+    ByteBuf o = out;
     if (o == null) {
-      o = out = Buffer.buffer(outCapacity);
+      o = out = alloc.directBuffer(outCapacity);
     }
-    o.appendInt(1 + 4 + varintSize(sid) + 1 + payload.length).appendByte((byte) TYPE_NOTIFY)
-        .appendInt(SpopClientCodec.FLAG_FIN);
-    SpopClientCodec.writeVarint(o, sid);
-    o.appendByte((byte) 1).appendBytes(payload);
+    o.writeInt(1 + 4 + varintSize(sid) + 1 + payload.length);
+    o.writeByte(TYPE_NOTIFY);
+    o.writeInt(SpopClientCodec.FLAG_FIN);
+    writeVarint(o, sid);
+    o.writeByte(1);
+    o.writeBytes(payload);
     slotSid[slot] = sid;
     slotTime[slot] = stamp;
     slotMsgs[slot] = plan.messagesPerNotify[t];
@@ -168,58 +188,87 @@ final class LoadConnection {
   }
 
   void flush(boolean measured) {
-    Buffer o = out;
+    ByteBuf o = out;
     if (o != null) {
       out = null;
       if (state == State.READY) {
         if (measured) {
           w.writes++;
         }
-        socket.write(o);
+        socket.writeMessage(o);
+      } else {
+        o.release();
       }
     }
+  }
+
+  private static void writeVarint(ByteBuf out, long value) {
+    long i = value;
+    if (Long.compareUnsigned(i, 240) < 0) {
+      out.writeByte((int) i);
+      return;
+    }
+    out.writeByte((int) (i | 0xF0));
+    i = (i - 240) >>> 4;
+    while (Long.compareUnsigned(i, 128) >= 0) {
+      out.writeByte((int) (i | 0x80));
+      i = (i - 128) >>> 7;
+    }
+    out.writeByte((int) i);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Input
 
-  private void onData(Buffer data) {
-    Buffer buf = data;
+  private void onData(ByteBuf data) {
+    ByteBuf buf = data;
     if (carry != null) {
-      buf = Buffer.buffer(carry.length() + data.length()).appendBuffer(carry).appendBuffer(data);
+      buf = carry;
       carry = null;
+      buf.writeBytes(data);
+      data.release();
     }
-    long now = System.nanoTime();
-    boolean measured = now >= w.measureStart && now < w.measureEnd;
-    if (measured) {
-      w.reads++;
-    }
-    int len = buf.length();
-    int pos = 0;
-    while (len - pos >= 4) {
-      long flen = buf.getUnsignedInt(pos);
-      if (flen < 7 || flen > maxFrame) {
-        protocolError("frame length " + flen + " out of range");
-        return;
+    try {
+      long now = System.nanoTime();
+      boolean measured = now >= w.measureStart && now < w.measureEnd;
+      if (measured) {
+        w.reads++;
       }
-      if (len - pos - 4 < flen) {
-        break;
+      int len = buf.writerIndex();
+      int pos = buf.readerIndex();
+      while (len - pos >= 4) {
+        long flen = buf.getUnsignedInt(pos);
+        if (flen < 7 || flen > maxFrame) {
+          protocolError("frame length " + flen + " out of range");
+          return;
+        }
+        if (len - pos - 4 < flen) {
+          break;
+        }
+        int start = pos + 4;
+        int end = start + (int) flen;
+        pos = end;
+        onFrame(buf, start, end, now);
+        if (state == State.CLOSED) {
+          return;
+        }
       }
-      int start = pos + 4;
-      int end = start + (int) flen;
-      pos = end;
-      onFrame(buf, start, end, now);
-      if (state == State.CLOSED) {
-        return;
+      if (pos < len) {
+        // keep the partial frame (copied once into a buffer that then grows with the next reads)
+        carry = alloc.heapBuffer(Math.max(256, (len - pos) * 2));
+        carry.writeBytes(buf, pos, len - pos);
       }
+      flush(measured);
+    } finally {
+      buf.release();
     }
-    if (pos < len) {
-      carry = buf.getBuffer(pos, len);
-    }
-    flush(measured);
   }
 
-  private void onFrame(Buffer buf, int start, int end, long now) {
+  private static Buffer copy(ByteBuf buf, int start, int end) {
+    return Buffer.buffer(ByteBufUtil.getBytes(buf, start, end - start));
+  }
+
+  private void onFrame(ByteBuf buf, int start, int end, long now) {
     int type = buf.getUnsignedByte(start);
     int flags = buf.getInt(start + 1);
     rp = start + 5;
@@ -235,7 +284,7 @@ final class LoadConnection {
     } else if (type == SpopClientCodec.TYPE_AGENT_DISCONNECT) {
       String what;
       try {
-        AgentDisconnect d = SpopClientCodec.decodeAgentDisconnect(SpopClientCodec.decodeFrame(buf.slice(start, end)));
+        AgentDisconnect d = SpopClientCodec.decodeAgentDisconnect(SpopClientCodec.decodeFrame(copy(buf, start, end)));
         what = "AGENT-DISCONNECT status " + d.statusCode() + " '" + d.message() + "'";
       } catch (RuntimeException e) {
         w.malformed++;
@@ -251,7 +300,7 @@ final class LoadConnection {
       close();
     } else if (type == SpopClientCodec.TYPE_AGENT_HELLO && state == State.HELLO) {
       try {
-        AgentHello h = SpopClientCodec.decodeAgentHello(SpopClientCodec.decodeFrame(buf.slice(start, end)));
+        AgentHello h = SpopClientCodec.decodeAgentHello(SpopClientCodec.decodeFrame(copy(buf, start, end)));
         if (h.maxFrameSize() < 256 || h.maxFrameSize() > plan.options.maxFrameSize()) {
           throw new IllegalStateException("AGENT-HELLO max-frame-size " + h.maxFrameSize());
         }
@@ -267,7 +316,7 @@ final class LoadConnection {
     }
   }
 
-  private void onAck(Buffer buf, int end, int flags, long sid, long fid, long now) {
+  private void onAck(ByteBuf buf, int end, int flags, long sid, long fid, long now) {
     int slot = ids.get(sid);
     if (slot < 0 || fid != 1) {
       w.unknownIds++;
@@ -298,7 +347,7 @@ final class LoadConnection {
   }
 
   /** Validates an ACK payload in place; returns the number of actions or -1. */
-  private int scanActions(Buffer buf, int end) {
+  private int scanActions(ByteBuf buf, int end) {
     int n = 0;
     while (rp < end && !bad) {
       int type = u8(buf, end);
@@ -318,7 +367,7 @@ final class LoadConnection {
     return bad ? -1 : n;
   }
 
-  private void skipTypedValue(Buffer buf, int end) {
+  private void skipTypedValue(ByteBuf buf, int end) {
     int tb = u8(buf, end);
     switch (tb & 0x0F) {
       case 0, 1 -> {
@@ -331,7 +380,7 @@ final class LoadConnection {
     }
   }
 
-  private int u8(Buffer buf, int end) {
+  private int u8(ByteBuf buf, int end) {
     if (rp >= end) {
       bad = true;
       return 0;
@@ -339,7 +388,7 @@ final class LoadConnection {
     return buf.getUnsignedByte(rp++);
   }
 
-  private void skip(Buffer buf, int end, long n) {
+  private void skip(ByteBuf buf, int end, long n) {
     if (n < 0 || n > end - rp) {
       bad = true;
       rp = end;
@@ -348,7 +397,7 @@ final class LoadConnection {
     }
   }
 
-  private long varint(Buffer buf, int end) {
+  private long varint(ByteBuf buf, int end) {
     if (rp >= end) {
       bad = true;
       return 0;
@@ -402,6 +451,7 @@ final class LoadConnection {
   private void close() {
     if (state != State.CLOSED) {
       state = State.CLOSED;
+      release();
       socket.close();
       w.maybeDrained();
     }
@@ -418,12 +468,24 @@ final class LoadConnection {
       w.error("connection " + index + " closed by the agent");
     }
     state = State.CLOSED;
+    release();
     w.maybeDrained();
+  }
+
+  private void release() {
+    if (carry != null) {
+      carry.release();
+      carry = null;
+    }
+    if (out != null) {
+      out.release();
+      out = null;
+    }
   }
 
   /** End of run: HAPROXY-DISCONNECT and close. */
   void shutdown(Buffer bye) {
-    out = null;
+    release();
     if (state == State.READY) {
       state = State.CLOSED;
       socket.write(bye.copy());

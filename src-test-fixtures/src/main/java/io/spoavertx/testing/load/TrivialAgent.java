@@ -7,7 +7,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -21,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
  * The least an agent can do, to measure the {@link LoadGenerator}'s own ceiling: a raw NetServer
  * that answers HELLO and acknowledges every NOTIFY with an empty ACK, built by copying the
  * NOTIFY's raw stream-id/frame-id bytes behind a fixed header, all ACKs of a read in one write.
- * It validates nothing beyond the frame lengths and never decodes a payload.
+ * It validates nothing beyond the frame lengths and never decodes a payload. It reads and writes
+ * Netty buffers through Vert.x's internal NetSocketInternal, so its cost is close to the syscalls'.
  */
 public final class TrivialAgent {
 
@@ -110,80 +115,104 @@ public final class TrivialAgent {
     }
   }
 
+  /** Works on Netty's buffers (internal {@link NetSocketInternal} API): no copy of what it reads. */
   private static final class Conn {
-    private final NetSocket socket;
-    private Buffer carry;
+    private final NetSocketInternal socket;
+    private ByteBuf carry;
     private boolean closing;
 
     Conn(NetSocket socket) {
-      this.socket = socket;
+      this.socket = (NetSocketInternal) socket;
     }
 
     void start() {
-      socket.handler(this::onData);
-    }
-
-    private void onData(Buffer data) {
-      Buffer buf = data;
-      if (carry != null) {
-        buf = Buffer.buffer(carry.length() + data.length()).appendBuffer(carry).appendBuffer(data);
-        carry = null;
-      }
-      int len = buf.length();
-      int pos = 0;
-      Buffer out = null;
-      while (len - pos >= 4 && !closing) {
-        long flen = buf.getUnsignedInt(pos);
-        if (flen < 7 || flen > 1 << 24) {
-          socket.close();
-          return;
-        }
-        if (len - pos - 4 < flen) {
-          break;
-        }
-        int start = pos + 4;
-        int end = start + (int) flen;
-        pos = end;
-        int type = buf.getUnsignedByte(start);
-        if (type == SpopClientCodec.TYPE_NOTIFY) {
-          // stream-id and frame-id as they are on the wire: two varints after type and flags
-          int ids = start + 5;
-          int p = skipVarint(buf, skipVarint(buf, ids));
-          int idLen = p - ids;
-          if (out == null) {
-            out = Buffer.buffer(256);
-          }
-          out.appendInt(5 + idLen).appendByte((byte) SpopClientCodec.TYPE_ACK).appendInt(SpopClientCodec.FLAG_FIN)
-              .appendBuffer(buf, ids, idLen);
+      socket.messageHandler(msg -> {
+        if (msg instanceof ByteBuf b) {
+          onData(b);
         } else {
-          if (out == null) {
-            out = Buffer.buffer(256);
-          }
-          other(buf, start, end, type, out);
+          ReferenceCountUtil.release(msg);
         }
+      });
+      socket.closeHandler(v -> {
+        if (carry != null) {
+          carry.release();
+          carry = null;
+        }
+      });
+    }
+
+    private void onData(ByteBuf data) {
+      ByteBuf buf = data;
+      if (carry != null) {
+        buf = carry;
+        carry = null;
+        buf.writeBytes(data);
+        data.release();
       }
-      if (pos < len && !closing) {
-        carry = buf.getBuffer(pos, len);
-      }
-      if (out != null) {
-        socket.write(out);
-      }
-      if (closing) {
-        socket.end();
+      ByteBuf out = null;
+      try {
+        int len = buf.writerIndex();
+        int pos = buf.readerIndex();
+        while (len - pos >= 4 && !closing) {
+          long flen = buf.getUnsignedInt(pos);
+          if (flen < 7 || flen > 1 << 24) {
+            socket.close();
+            return;
+          }
+          if (len - pos - 4 < flen) {
+            break;
+          }
+          int start = pos + 4;
+          int end = start + (int) flen;
+          pos = end;
+          int type = buf.getUnsignedByte(start);
+          if (out == null) {
+            out = socket.channelHandlerContext().alloc().directBuffer(1024);
+          }
+          if (type == SpopClientCodec.TYPE_NOTIFY) {
+            // stream-id and frame-id as they are on the wire: two varints after type and flags
+            int ids = start + 5;
+            int p = skipVarint(buf, skipVarint(buf, ids));
+            int idLen = p - ids;
+            out.writeInt(5 + idLen);
+            out.writeByte(SpopClientCodec.TYPE_ACK);
+            out.writeInt(SpopClientCodec.FLAG_FIN);
+            out.writeBytes(buf, ids, idLen);
+          } else {
+            other(buf, start, end, type, out);
+          }
+        }
+        if (pos < len && !closing) {
+          carry = socket.channelHandlerContext().alloc().heapBuffer(Math.max(256, (len - pos) * 2));
+          carry.writeBytes(buf, pos, len - pos);
+        }
+        if (out != null) {
+          socket.writeMessage(out);
+          out = null;
+        }
+        if (closing) {
+          socket.end();
+        }
+      } finally {
+        buf.release();
+        if (out != null) {
+          out.release();
+        }
       }
     }
 
-    private void other(Buffer buf, int start, int end, int type, Buffer out) {
+    private void other(ByteBuf buf, int start, int end, int type, ByteBuf out) {
       if (type == SpopClientCodec.TYPE_HAPROXY_HELLO) {
-        Map<String, TypedValue> kv = SpopClientCodec.decodeKvList(
-            SpopClientCodec.decodeFrame(buf.slice(start, end)).payload());
+        Map<String, TypedValue> kv = SpopClientCodec.decodeKvList(SpopClientCodec.decodeFrame(
+            Buffer.buffer(ByteBufUtil.getBytes(buf, start, end - start))).payload());
         TypedValue mfs = kv.get("max-frame-size");
         long max = Math.min(16380, mfs == null ? 16380 : mfs.asLong());
         Buffer p = Buffer.buffer();
         SpopClientCodec.writeTypedValue(SpopClientCodec.writeString(p, "version"), TypedValue.string("2.0"));
         SpopClientCodec.writeTypedValue(SpopClientCodec.writeString(p, "max-frame-size"), TypedValue.uint32(max));
         SpopClientCodec.writeTypedValue(SpopClientCodec.writeString(p, "capabilities"), TypedValue.string("pipelining"));
-        out.appendBuffer(SpopClientCodec.encodeFrame(SpopClientCodec.TYPE_AGENT_HELLO, SpopClientCodec.FLAG_FIN, 0, 0, p));
+        out.writeBytes(SpopClientCodec.encodeFrame(SpopClientCodec.TYPE_AGENT_HELLO, SpopClientCodec.FLAG_FIN, 0, 0, p)
+            .getBytes());
         TypedValue hc = kv.get("healthcheck");
         if (hc != null && hc.type() == TypedValue.Type.BOOL && hc.asBoolean()) {
           closing = true;
@@ -192,13 +221,14 @@ public final class TrivialAgent {
         Buffer p = Buffer.buffer();
         SpopClientCodec.writeTypedValue(SpopClientCodec.writeString(p, "status-code"), TypedValue.uint32(0));
         SpopClientCodec.writeTypedValue(SpopClientCodec.writeString(p, "message"), TypedValue.string("bye"));
-        out.appendBuffer(SpopClientCodec.encodeFrame(SpopClientCodec.TYPE_AGENT_DISCONNECT, SpopClientCodec.FLAG_FIN, 0, 0, p));
+        out.writeBytes(SpopClientCodec.encodeFrame(SpopClientCodec.TYPE_AGENT_DISCONNECT, SpopClientCodec.FLAG_FIN, 0, 0, p)
+            .getBytes());
         closing = true;
       }
       // anything else (fragments, unknown types) is ignored: this agent only measures the generator
     }
 
-    private static int skipVarint(Buffer buf, int p) {
+    private static int skipVarint(ByteBuf buf, int p) {
       if (buf.getUnsignedByte(p++) < 240) {
         return p;
       }
