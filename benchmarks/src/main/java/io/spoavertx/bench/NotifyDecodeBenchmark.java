@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code goldenViews}: the 154-byte NOTIFY captured from HAProxy 2.6.12 (2 messages, 10 args).</li>
  * </ul>
  * Frame: the load generator's default {@code bench} message (ip IPV4, path STRING 20 B, ua STRING
- * 60 B, port INT64, flag BOOL), stream-id 1234, frame-id 1, as HAProxy encodes it.
+ * 63 B, port INT64, flag BOOL), stream-id 1234, frame-id 1, as HAProxy encodes it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

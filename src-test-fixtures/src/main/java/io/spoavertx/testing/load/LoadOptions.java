@@ -65,7 +65,7 @@ public final class LoadOptions {
 
   /**
    * The default message, like a typical request-inspection {@code spoe-message}: {@code bench} with
-   * 5 arguments: ip IPV4, path STRING (20 B), ua STRING (60 B), port INT64, flag BOOL.
+   * 5 arguments: ip IPV4, path STRING (20 B), ua STRING (63 B), port INT64, flag BOOL.
    */
   public static Message defaultMessage() {
     return Message.of("bench")
