@@ -1,0 +1,60 @@
+package io.spoavertx.codec;
+
+import io.spoavertx.testing.Allocations;
+import io.spoavertx.testing.GoldenFrames;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Pins the codec's zero-allocation paths (see BENCHMARKS.md); raise a limit only on purpose. */
+class AllocationPinningTest {
+
+  @BeforeAll
+  static void supported() {
+    Assumptions.assumeTrue(Allocations.isSupported(), "JVM cannot count allocated bytes per thread");
+  }
+
+  @Test
+  void splittingAndScanningAGoldenNotifyAllocatesNothing() {
+    Buffer frame = GoldenFrames.load("haproxy-2.6.12-notify");
+    SpopReader reader = new SpopReader();
+    FrameHeader header = new FrameHeader();
+    NotifyScanner scanner = new NotifyScanner();
+    int[] messages = {0};
+    FrameParser parser = new FrameParser(16380, new FrameParser.Handler() {
+      @Override
+      public void frame(Buffer buf, int start, int end) {
+        reader.reset(buf, start, end);
+        header.read(reader);
+        messages[0] = scanner.scan(buf, reader.pos(), end);
+      }
+
+      @Override
+      public void frameError(SpopException error) {
+        throw error;
+      }
+    });
+    long bytes = Allocations.bytesAllocatedBy(() -> parser.handle(frame));
+    assertEquals(2, messages[0]);
+    assertEquals(0, bytes, "FrameParser + FrameHeader + NotifyScanner on a whole frame");
+  }
+
+  @Test
+  void writingAnAckIntoAReusedBufferAllocatesNothing() {
+    Buffer out = Buffer.buffer(1024);
+    long bytes = Allocations.bytesAllocatedBy(() -> {
+      ((BufferInternal) out).unwrap().clear();
+      int start = SpopWriter.beginFrame(out, FrameType.ACK, 1234, 1);
+      SpopWriter.beginSetVar(out, 2, "score");
+      SpopWriter.writeInt64(out, 42);
+      SpopWriter.beginSetVar(out, 2, "deny");
+      SpopWriter.writeBool(out, false);
+      SpopWriter.endFrame(out, start);
+    });
+    assertEquals(0, bytes, "SpopWriter into a reused buffer");
+  }
+}
