@@ -3,6 +3,7 @@ package io.spoavertx.handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
+import io.spoavertx.handler.internal.LocalRequest;
 
 /**
  * Event-bus codecs for {@link SpoeMessage} and {@link Actions}. Local delivery passes the same
@@ -10,6 +11,9 @@ import io.vertx.core.eventbus.MessageCodec;
  * a length. They must be registered on every node, which {@link #register} does idempotently.
  */
 public final class SpoaCodecs {
+
+  /** Name of the local-only codec of the agent's LocalRequests (subclasses need it named). */
+  public static final String LOCAL_REQUEST_CODEC = "spoa-local-request";
 
   private SpoaCodecs() {
   }
@@ -24,6 +28,39 @@ public final class SpoaCodecs {
       vertx.eventBus().registerDefaultCodec(Actions.class, new ActionsCodecImpl());
     } catch (IllegalStateException alreadyRegistered) {
       // idem
+    }
+    try {
+      vertx.eventBus().registerCodec(new LocalRequestCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // idem
+    }
+  }
+
+  /** Local delivery only: the agent sends these with {@code localOnly} to handlers in its JVM. */
+  static final class LocalRequestCodec implements MessageCodec<LocalRequest, LocalRequest> {
+    @Override
+    public void encodeToWire(Buffer buffer, LocalRequest request) {
+      throw new IllegalStateException("a LocalRequest never leaves its JVM");
+    }
+
+    @Override
+    public LocalRequest decodeFromWire(int pos, Buffer buffer) {
+      throw new IllegalStateException("a LocalRequest never leaves its JVM");
+    }
+
+    @Override
+    public LocalRequest transform(LocalRequest request) {
+      return request;
+    }
+
+    @Override
+    public String name() {
+      return LOCAL_REQUEST_CODEC;
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
     }
   }
 

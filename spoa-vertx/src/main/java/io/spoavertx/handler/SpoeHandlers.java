@@ -4,6 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.Closeable;
+import io.spoavertx.handler.internal.LocalHandlers;
+import io.spoavertx.handler.internal.LocalRequest;
 
 /**
  * Registers {@link SpoeHandler}s on the event bus, where the agent sends each message by default.
@@ -34,7 +38,52 @@ public final class SpoeHandlers {
   /** Handles messages sent to {@code address} (a route configured in the agent). */
   public static MessageConsumer<SpoeMessage> registerAt(Vertx vertx, String address, SpoeHandler handler) {
     SpoaCodecs.register(vertx);
-    return vertx.eventBus().consumer(address, m -> handle(handler, m));
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
+      if (m.body() instanceof LocalRequest local) {
+        handleLocal(handler, local);
+      } else {
+        @SuppressWarnings("unchecked")
+        Message<SpoeMessage> remote = (Message<SpoeMessage>) (Message<?>) m;
+        handle(handler, remote);
+      }
+    });
+    // Known to the agent as a local handler once registered, until unregistered or its verticle
+    // is undeployed.
+    Closeable forget = completion -> {
+      LocalHandlers.removed(vertx, address);
+      completion.succeed();
+    };
+    consumer.completion().onSuccess(v -> {
+      LocalHandlers.added(vertx, address);
+      if (Vertx.currentContext() instanceof ContextInternal ctx && ctx.deploymentID() != null) {
+        ctx.addCloseHook(forget);
+      }
+    });
+    @SuppressWarnings("unchecked")
+    MessageConsumer<SpoeMessage> typed = (MessageConsumer<SpoeMessage>) (MessageConsumer<?>) consumer;
+    return new UnregisteringConsumer(typed, () -> LocalHandlers.removed(vertx, address));
+  }
+
+  private static void handleLocal(SpoeHandler handler, LocalRequest request) {
+    Future<Actions> result;
+    try {
+      result = handler.handle(request.message());
+    } catch (Throwable t) {
+      request.fail(t);
+      return;
+    }
+    if (result == null) {
+      request.fail(new NullPointerException("handler returned a null future"));
+      return;
+    }
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        Actions actions = ar.result();
+        request.complete(actions == null ? Actions.none() : actions.freeze());
+      } else {
+        request.fail(ar.cause());
+      }
+    });
   }
 
   private static void handle(SpoeHandler handler, Message<SpoeMessage> m) {

@@ -12,8 +12,12 @@ final class AgentContext {
   final EventBus eventBus;
   final AgentStats stats;
   final RateLimitedLog handlerLog;
-  /** Clustered, and handlers in this JVM are to be tried first. */
-  final boolean preferLocal;
+  /**
+   * Handlers registered in this JVM get messages as LocalRequests: always when not clustered, and
+   * in a cluster when cluster.preferLocal (else requests spread over all nodes' handlers).
+   */
+  final boolean localFirst;
+  final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> localHandlers;
   /** This instance's share of protocol.maxInFlightTotal, and what is in flight on it now. */
   final int maxInFlight;
   int inflight;
@@ -21,8 +25,9 @@ final class AgentContext {
   final java.util.ArrayDeque<SpopConnection> waiting = new java.util.ArrayDeque<>();
 
   AgentContext(AgentConfig config, RouteTable routes, EventBus eventBus, AgentStats stats, RateLimitedLog handlerLog,
-               boolean preferLocal) {
-    this.preferLocal = preferLocal;
+               boolean localFirst, java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> localHandlers) {
+    this.localFirst = localFirst;
+    this.localHandlers = localHandlers;
     int instances = config.listener().instances();
     this.maxInFlight = Math.max(1, (config.protocol().maxInFlightTotal() + instances - 1) / instances);
     this.config = config;

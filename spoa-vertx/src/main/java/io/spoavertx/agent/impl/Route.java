@@ -1,5 +1,6 @@
 package io.spoavertx.agent.impl;
 
+import io.spoavertx.handler.SpoaCodecs;
 import io.spoavertx.handler.SpoeHandler;
 import io.vertx.core.eventbus.DeliveryOptions;
 
@@ -15,10 +16,8 @@ final class Route {
   final String address;
   final long deadlineNanos;
   final DeliveryOptions delivery;
-  /** Same, restricted to consumers in this JVM (prefer-local in a cluster). */
+  /** For LocalRequests: consumers in this JVM only (never encoded for the wire). */
   final DeliveryOptions localDelivery;
-  /** While System.nanoTime() is before this, no local consumer is assumed (a local try missed). */
-  long localMissUntil;
 
   Route(String name, SpoeHandler direct, String address, long deadlineMs) {
     this.name = name;
@@ -30,7 +29,6 @@ final class Route {
     // The agent enforces the deadline itself; the event-bus timeout only reclaims the reply
     // handler of a request whose answer never comes.
     this.delivery = new DeliveryOptions().setSendTimeout(deadlineMs + 1_000L);
-    this.localDelivery = new DeliveryOptions().setSendTimeout(deadlineMs + 1_000L).setLocalOnly(true);
-    this.localMissUntil = System.nanoTime();
+    this.localDelivery = new DeliveryOptions().setLocalOnly(true).setCodecName(SpoaCodecs.LOCAL_REQUEST_CODEC);
   }
 }

@@ -4,6 +4,7 @@ import io.spoavertx.agent.AgentStats;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.handler.SpoaCodecs;
+import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.SpoeHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -59,7 +60,7 @@ public final class SpoaServerVerticle extends VerticleBase {
     SpoaCodecs.register(vertx);
     AgentContext agent = new AgentContext(config, new RouteTable(config.dispatch(), directHandlers),
         vertx.eventBus(), stats, handlerLog,
-        vertx.isClustered() && config.cluster().preferLocal() && config.cluster().runsHandlers());
+        !vertx.isClustered() || config.cluster().preferLocal(), LocalHandlers.registry(vertx));
     ListenerOptions l = config.listener();
     NetServerOptions options = new NetServerOptions()
         .setHost(l.host())

@@ -16,6 +16,8 @@ import io.spoavertx.codec.Varint;
 import io.spoavertx.config.ProtocolOptions;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoeMessage;
+import io.spoavertx.handler.internal.LocalHandlers;
+import io.spoavertx.handler.internal.LocalRequest;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -44,7 +46,6 @@ public final class SpopConnection implements FrameParser.Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpopConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
-  private static final long LOCAL_MISS_NANOS = 1_000_000_000L;
   /** How long a connection that sent AGENT-DISCONNECT waits for the peer to close it (see {@link #close}). */
   static final long LINGER_MS = 1000;
 
@@ -370,34 +371,61 @@ public final class SpopConnection implements FrameParser.Handler {
         });
       }
     } else {
-      send(pending, index, route, message, agent.preferLocal, true);
+      send(pending, index, route, message, true);
     }
   }
 
   /**
-   * Event-bus request for one message. In a cluster with prefer-local, handlers in this JVM are
-   * tried first and the cluster when there are none (remembered for a second). A send that fails
+   * One message over the event bus. To a handler registered in this JVM it goes as a
+   * {@link LocalRequest} that the handler completes directly: no reply address, reply handler or
+   * timer. Otherwise (another cluster node, no handler at all) as a request; a request that fails
    * in transport (a handler node just died) is retried once, anywhere, if the message still has time.
    */
-  private void send(PendingNotify pending, int index, Route route, SpoeMessage message, boolean tryLocal, boolean mayRetry) {
-    long now = System.nanoTime();
-    boolean local = tryLocal && now - route.localMissUntil >= 0;
-    agent.eventBus.<Actions>request(route.address, message, local ? route.localDelivery : route.delivery).onComplete(ar -> {
-      if (ar.failed() && ar.cause() instanceof ReplyException re && !pending.done && pending.results[index] == null) {
-        if (local && re.failureType() == ReplyFailure.NO_HANDLERS) {
-          route.localMissUntil = System.nanoTime() + LOCAL_MISS_NANOS;
-          send(pending, index, route, message, false, mayRetry);
-          return;
-        }
-        if (mayRetry && re.failureType() == ReplyFailure.ERROR
-            && System.nanoTime() - (pending.startNanos + route.deadlineNanos) < 0) {
-          agent.stats.recordRetry();
-          send(pending, index, route, message, false, false);
-          return;
-        }
+  private void send(PendingNotify pending, int index, Route route, SpoeMessage message, boolean mayRetry) {
+    if (agent.localFirst && LocalHandlers.has(agent.localHandlers, route.address)) {
+      agent.eventBus.send(route.address, new Local(message, pending, index), route.localDelivery);
+      return;
+    }
+    agent.eventBus.<Actions>request(route.address, message, route.delivery).onComplete(ar -> {
+      if (mayRetry && ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.ERROR
+          && !pending.done && pending.results[index] == null
+          && System.nanoTime() - (pending.startNanos + route.deadlineNanos) < 0) {
+        agent.stats.recordRetry();
+        send(pending, index, route, message, false);
+        return;
       }
       onReply(pending, index, ar);
     });
+  }
+
+  /** A message on its way to a local handler; completes back on this connection's event loop. */
+  private final class Local extends LocalRequest {
+    private final PendingNotify pending;
+    private final int index;
+
+    Local(SpoeMessage message, PendingNotify pending, int index) {
+      super(message);
+      this.pending = pending;
+      this.index = index;
+    }
+
+    @Override
+    public void complete(Actions actions) {
+      if (Vertx.currentContext() == context) {
+        SpopConnection.this.complete(pending, index, actions, Outcome.OK);
+      } else {
+        context.runOnContext(v -> SpopConnection.this.complete(pending, index, actions, Outcome.OK));
+      }
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+      if (Vertx.currentContext() == context) {
+        handlerFailed(pending, index, cause);
+      } else {
+        context.runOnContext(v -> handlerFailed(pending, index, cause));
+      }
+    }
   }
 
   private void onResult(PendingNotify pending, int index, AsyncResult<Actions> ar) {

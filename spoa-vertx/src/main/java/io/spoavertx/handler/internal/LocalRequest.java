@@ -1,0 +1,28 @@
+package io.spoavertx.handler.internal;
+
+import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.SpoeMessage;
+
+/**
+ * A message sent to a handler in the same JVM: the event bus delivers this object as it is, and
+ * the handler's consumer completes it directly instead of replying through the event bus (no
+ * reply address, no reply handler, no timer). Internal: users never see it.
+ */
+public abstract class LocalRequest {
+
+  private final SpoeMessage message;
+
+  protected LocalRequest(SpoeMessage message) {
+    this.message = message;
+  }
+
+  public SpoeMessage message() {
+    return message;
+  }
+
+  /** Called once, on the handler's thread, with the handler's actions. */
+  public abstract void complete(Actions actions);
+
+  /** Called once, on the handler's thread, when the handler failed or threw. */
+  public abstract void fail(Throwable cause);
+}
