@@ -5,8 +5,7 @@ import io.vertx.core.buffer.Buffer;
 /**
  * Splits an incoming byte stream into SPOP frames. Input may be split at any byte and hold many
  * frames; a complete frame is handed over as a range of the buffer it arrived in, so no payload
- * byte is copied. Only a partial frame at the end of a read is kept, and it is copied once when the
- * next read arrives. The length is checked against max-frame-size before anything is kept for it
+ * byte is copied. Only a frame that straddles two reads is copied: its bytes, not the reads'. The length is checked against max-frame-size before anything is kept for it
  * (doc/SPOE.txt 3.2.1: frames larger than max-frame-size are rejected).
  *
  * <p>The parser can be paused (backpressure): it stops handing over frames, keeps what it holds
@@ -28,8 +27,11 @@ public final class FrameParser {
 
   private final Handler handler;
   private int maxFrameSize;
+  /** Input not parsed yet (paused, or within the current read). */
   private Buffer buf;
   private int pos;
+  /** The bytes so far of a frame that straddles reads (its length field may be incomplete). */
+  private Buffer partial;
   private boolean paused;
   private boolean failed;
   private boolean processing;
@@ -48,19 +50,83 @@ public final class FrameParser {
     if (failed) {
       return;
     }
+    int from = 0;
+    if (partial != null) {
+      from = completePartial(data);
+      if (from < 0) {
+        return; // still incomplete: every byte of data went into the partial frame
+      }
+    }
+    if (from >= data.length()) {
+      process();
+      return;
+    }
     if (buf == null) {
       buf = data;
-      pos = 0;
+      pos = from;
     } else {
-      // A partial frame (or paused input) is pending: join it with the new bytes. The old buffer
-      // may be referenced by frames already handed over, so it is never written to.
+      // Paused with frames pending and more input came (the socket pause is not instantaneous):
+      // join them. The old buffer may be referenced by frames already handed over: never written.
       int remaining = buf.length() - pos;
-      Buffer joined = Buffer.buffer(remaining + data.length());
-      joined.appendBuffer(buf, pos, remaining).appendBuffer(data);
+      Buffer joined = Buffer.buffer(remaining + data.length() - from);
+      joined.appendBuffer(buf, pos, remaining).appendBuffer(data, from, data.length() - from);
       buf = joined;
       pos = 0;
     }
     process();
+  }
+
+  /**
+   * Moves bytes from the head of {@code data} into the frame that straddled the previous read,
+   * just as many as that frame needs. Returns the offset in {@code data} where the next frame
+   * starts, or -1 if the partial frame is still incomplete.
+   */
+  private int completePartial(Buffer data) {
+    int used = 0;
+    if (partial.length() < 4) {
+      int take = Math.min(4 - partial.length(), data.length());
+      partial.appendBuffer(data, 0, take);
+      used = take;
+      if (partial.length() < 4) {
+        return -1;
+      }
+      if (!checkLength(partial.getUnsignedInt(0))) {
+        return -1;
+      }
+      long total = 4 + partial.getUnsignedInt(0);
+      Buffer sized = Buffer.buffer((int) total);
+      sized.appendBuffer(partial);
+      partial = sized;
+    }
+    int total = 4 + (int) partial.getUnsignedInt(0);
+    int take = Math.min(total - partial.length(), data.length() - used);
+    partial.appendBuffer(data, used, take);
+    used += take;
+    if (partial.length() < total) {
+      return -1;
+    }
+    Buffer frame = partial;
+    partial = null;
+    if (buf == null) {
+      // Deliver in order: nothing else is pending, so the straddling frame comes first.
+      buf = frame;
+      pos = 0;
+    } else {
+      Buffer joined = Buffer.buffer(buf.length() - pos + frame.length());
+      joined.appendBuffer(buf, pos, buf.length() - pos).appendBuffer(frame);
+      buf = joined;
+      pos = 0;
+    }
+    process();
+    if (buf != null) {
+      // paused while frames remain: keep the rest of data behind them
+      Buffer joined = Buffer.buffer(buf.length() - pos + data.length() - used);
+      joined.appendBuffer(buf, pos, buf.length() - pos).appendBuffer(data, used, data.length() - used);
+      buf = joined;
+      pos = 0;
+      return data.length();
+    }
+    return used;
   }
 
   public void pause() {
@@ -82,11 +148,12 @@ public final class FrameParser {
   public void stop() {
     failed = true;
     buf = null;
+    partial = null;
   }
 
   /** Bytes held for a partial frame or while paused. */
   public int buffered() {
-    return buf == null ? 0 : buf.length() - pos;
+    return (buf == null ? 0 : buf.length() - pos) + (partial == null ? 0 : partial.length());
   }
 
   private void process() {
@@ -101,14 +168,7 @@ public final class FrameParser {
           break;
         }
         long len = buf.getUnsignedInt(pos);
-        if (len > maxFrameSize) {
-          fail(new SpopException(DisconnectStatus.FRAME_TOO_BIG,
-              "frame length " + len + " exceeds max-frame-size " + maxFrameSize));
-          return;
-        }
-        if (len < MIN_FRAME_LENGTH) {
-          fail(new SpopException(DisconnectStatus.INVALID_FRAME,
-              "frame length " + len + " is shorter than a frame header"));
+        if (!checkLength(len)) {
           return;
         }
         if (avail - 4 < len) {
@@ -118,7 +178,15 @@ public final class FrameParser {
         pos = start + (int) len;
         handler.frame(buf, start, pos);
       }
-      if (buf != null && pos >= buf.length()) {
+      if (buf != null && !paused && !failed) {
+        int avail = buf.length() - pos;
+        if (avail > 0) {
+          // A frame straddles into the next read: copy its bytes (only them) aside.
+          partial = Buffer.buffer(avail < 4 ? 16 : 4 + (int) buf.getUnsignedInt(pos));
+          partial.appendBuffer(buf, pos, avail);
+        }
+        buf = null;
+      } else if (buf != null && pos >= buf.length()) {
         buf = null;
       }
     } finally {
@@ -126,9 +194,25 @@ public final class FrameParser {
     }
   }
 
+  /** Checks a frame length before anything is kept for it. */
+  private boolean checkLength(long len) {
+    if (len > maxFrameSize) {
+      fail(new SpopException(DisconnectStatus.FRAME_TOO_BIG,
+          "frame length " + len + " exceeds max-frame-size " + maxFrameSize));
+      return false;
+    }
+    if (len < MIN_FRAME_LENGTH) {
+      fail(new SpopException(DisconnectStatus.INVALID_FRAME,
+          "frame length " + len + " is shorter than a frame header"));
+      return false;
+    }
+    return true;
+  }
+
   private void fail(SpopException e) {
     failed = true;
     buf = null;
+    partial = null;
     handler.frameError(e);
   }
 }

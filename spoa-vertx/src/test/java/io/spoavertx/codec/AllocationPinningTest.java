@@ -57,4 +57,41 @@ class AllocationPinningTest {
     });
     assertEquals(0, bytes, "SpopWriter into a reused buffer");
   }
+
+  /**
+   * A frame straddling two reads is copied aside, and only it: the rest of the second read is
+   * parsed in place. 20 frames per read, the boundary in the middle of one.
+   */
+  @Test
+  void aFrameStraddlingTwoReadsCopiesOnlyThatFrame() {
+    Buffer frame = GoldenFrames.load("haproxy-2.6.12-notify");
+    int n = 20;
+    Buffer stream = Buffer.buffer();
+    for (int i = 0; i < 2 * n; i++) {
+      stream.appendBuffer(frame);
+    }
+    int cut = n * frame.length() - frame.length() / 2;
+    Buffer first = stream.slice(0, cut);
+    Buffer second = stream.slice(cut, stream.length());
+    int[] frames = {0};
+    FrameParser parser = new FrameParser(16380, new FrameParser.Handler() {
+      @Override
+      public void frame(Buffer buf, int start, int end) {
+        frames[0]++;
+      }
+
+      @Override
+      public void frameError(SpopException error) {
+        throw error;
+      }
+    });
+    long bytes = Allocations.bytesAllocatedBy(() -> {
+      parser.handle(first);
+      parser.handle(second);
+    });
+    assertEquals(0, frames[0] % (2 * n));
+    // one straddling frame (154 B) plus its Buffer/ByteBuf wrappers, far below a read (~3 KB)
+    org.junit.jupiter.api.Assertions.assertTrue(bytes <= frame.length() + 512,
+        "parsing two reads allocated " + bytes + " B; a read is " + second.length() + " B");
+  }
 }
