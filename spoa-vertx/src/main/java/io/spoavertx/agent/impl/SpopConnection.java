@@ -465,6 +465,16 @@ public final class SpopConnection implements FrameParser.Handler {
     if (pending.done || pending.results[index] != null) {
       return false;
     }
+    if (outcome != Outcome.TIMEOUT && System.nanoTime() - (pending.startNanos + pending.routes[index].deadlineNanos) >= 0) {
+      // Past its deadline an answer is a timeout, even before the sweep has run: an event loop busy
+      // past the deadline runs the tasks already queued (an answer from another thread) before the
+      // timers that fell due meanwhile (DeadlineTest).
+      if (complete(pending, index, Actions.none(), Outcome.TIMEOUT)) {
+        agent.handlerLog.warn("handler of message '" + pending.routes[index].name + "' missed its deadline of "
+            + pending.routes[index].deadlineNanos / 1_000_000 + " ms");
+      }
+      return false;
+    }
     agent.stats.outcome(pending.routes[index].name, outcome, System.nanoTime() - pending.startNanos);
     pending.results[index] = actions;
     if (--pending.remaining == 0) {
