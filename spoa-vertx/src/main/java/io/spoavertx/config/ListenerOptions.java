@@ -16,11 +16,13 @@ import static io.spoavertx.config.Check.range;
  * @param maxConnections connections accepted at once, all instances together; more are closed at
  *     once, so HAProxy retries elsewhere (default 10000)
  * @param tls TLS on the listener (default none: plain TCP)
+ * @param nativeTransport with the launcher, use Netty's native transport (epoll) when its
+ *     library is on the classpath, as in the example fat JAR (default true; NIO otherwise)
  */
 public record ListenerOptions(String host, Integer port, Integer instances, Integer backlog, Long drainTimeoutMs,
-                              Integer maxConnections, TlsOptions tls) {
+                              Integer maxConnections, TlsOptions tls, Boolean nativeTransport) {
 
-  public static final ListenerOptions DEFAULT = new ListenerOptions(null, null, null, null, null, null, null);
+  public static final ListenerOptions DEFAULT = new ListenerOptions(null, null, null, null, null, null, null, null);
 
   public ListenerOptions {
     host = orDefault(host, "127.0.0.1");
@@ -29,29 +31,30 @@ public record ListenerOptions(String host, Integer port, Integer instances, Inte
     backlog = range("backlog", orDefault(backlog, 1024), 1, 1 << 20);
     drainTimeoutMs = positive("drainTimeoutMs", orDefault(drainTimeoutMs, 5_000L));
     maxConnections = range("maxConnections", orDefault(maxConnections, 10_000), 1, 1 << 24);
+    nativeTransport = orDefault(nativeTransport, true);
   }
 
   public ListenerOptions withPort(int newPort) {
-    return new ListenerOptions(host, newPort, instances, backlog, drainTimeoutMs, maxConnections, tls);
+    return new ListenerOptions(host, newPort, instances, backlog, drainTimeoutMs, maxConnections, tls, nativeTransport);
   }
 
   public ListenerOptions withHost(String newHost) {
-    return new ListenerOptions(newHost, port, instances, backlog, drainTimeoutMs, maxConnections, tls);
+    return new ListenerOptions(newHost, port, instances, backlog, drainTimeoutMs, maxConnections, tls, nativeTransport);
   }
 
   public ListenerOptions withDrainTimeoutMs(long ms) {
-    return new ListenerOptions(host, port, instances, backlog, ms, maxConnections, tls);
+    return new ListenerOptions(host, port, instances, backlog, ms, maxConnections, tls, nativeTransport);
   }
 
   public ListenerOptions withMaxConnections(int n) {
-    return new ListenerOptions(host, port, instances, backlog, drainTimeoutMs, n, tls);
+    return new ListenerOptions(host, port, instances, backlog, drainTimeoutMs, n, tls, nativeTransport);
   }
 
   public ListenerOptions withTls(TlsOptions t) {
-    return new ListenerOptions(host, port, instances, backlog, drainTimeoutMs, maxConnections, t);
+    return new ListenerOptions(host, port, instances, backlog, drainTimeoutMs, maxConnections, t, nativeTransport);
   }
 
   public ListenerOptions withInstances(int newInstances) {
-    return new ListenerOptions(host, port, newInstances, backlog, drainTimeoutMs, maxConnections, tls);
+    return new ListenerOptions(host, port, newInstances, backlog, drainTimeoutMs, maxConnections, tls, nativeTransport);
   }
 }

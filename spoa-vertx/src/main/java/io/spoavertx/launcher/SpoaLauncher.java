@@ -100,6 +100,9 @@ public final class SpoaLauncher {
     /** Vert.x's own Micrometer metrics, on the registry the agent's /metrics endpoint serves. */
     @Override
     public VertxBuilder createVertxBuilder(VertxOptions options) {
+      if (config != null && config.listener().nativeTransport()) {
+        options.setPreferNativeTransport(true);
+      }
       if (config != null && config.metrics().enabled()) {
         options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
         return Vertx.builder().with(options)

@@ -67,6 +67,9 @@ class FatJarIT {
       AckAssert.assertThat(client.notify(checkIp("10.1.2.3", "Mozilla/5.0")).await(10, TimeUnit.SECONDS))
           .setsVar(Scope.TXN, "score").withIntIn(0, 0);
       assertTrue(agent.output().contains("2 instance(s)"), agent.output());
+      if (System.getProperty("os.name").startsWith("Linux") && System.getProperty("os.arch").equals("amd64")) {
+        assertTrue(agent.output().contains("(native transport,"), "epoll is in the fat JAR: " + agent.output());
+      }
     }
   }
 
