@@ -11,6 +11,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -50,6 +54,7 @@ public final class AgentBenchMain {
     int loops = 1;
     int instances = 1;
     long reportMs = 1000;
+    boolean metrics = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--mode" -> mode = args[++i];
@@ -58,17 +63,28 @@ public final class AgentBenchMain {
         case "--event-loops" -> loops = Integer.parseInt(args[++i]);
         case "--instances" -> instances = Integer.parseInt(args[++i]);
         case "--report-ms" -> reportMs = Long.parseLong(args[++i]);
+        case "--metrics" -> metrics = true;
         default -> {
           System.err.println("usage: AgentBenchMain [--mode direct|eventbus] [--host H] [--port P] [--event-loops N]"
-              + " [--instances N] [--report-ms MS]");
+              + " [--instances N] [--report-ms MS] [--metrics]");
           System.exit(2);
         }
       }
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    // --metrics: what the launcher runs by default (Vert.x's Micrometer metrics and the agent's
+    // spoa_* meters on one Prometheus registry); without it no meter is recorded at all.
+    PrometheusMeterRegistry registry = metrics ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(loops);
+    Vertx vertx = metrics
+        ? Vertx.builder().with(options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(registry)).build()
+        : Vertx.vertx(options);
     AgentConfig config = AgentConfig.DEFAULT.withListener(
         ListenerOptions.DEFAULT.withHost(host).withPort(port).withInstances(instances));
     SpoaAgent agent = SpoaAgent.create(vertx, config);
+    if (registry != null) {
+      agent.meterRegistry(registry);
+    }
     if (mode.equals("direct")) {
       agent.directHandler("bench", HANDLER);
     } else if (mode.equals("eventbus")) {
@@ -82,7 +98,7 @@ public final class AgentBenchMain {
       throw new IllegalArgumentException("--mode direct|eventbus");
     }
     int bound = agent.start().toCompletionStage().toCompletableFuture().get();
-    System.out.println("AgentBenchMain mode=" + mode + " listening on " + host + ":" + bound + " pid "
+    System.out.println("AgentBenchMain mode=" + mode + (metrics ? " metrics=on" : " metrics=off") + " listening on " + host + ":" + bound + " pid "
         + ProcessHandle.current().pid() + " java " + System.getProperty("java.version") + " "
         + (vertx.isNativeTransportEnabled() ? "native" : "NIO") + " gc "
         + ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());

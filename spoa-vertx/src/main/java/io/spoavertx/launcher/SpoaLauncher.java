@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  *
  * The config is validated before Vert.x starts: a bad one exits with status 2 and a message naming
  * the key. Environment variables override a few keys for containers: {@code SPOA_HOST},
- * {@code SPOA_PORT}, {@code SPOA_INSTANCES}.
+ * {@code SPOA_PORT}, {@code SPOA_INSTANCES}, {@code SPOA_METRICS_PORT}.
  */
 public final class SpoaLauncher {
 
@@ -66,6 +66,10 @@ public final class SpoaLauncher {
     if (env.containsKey("SPOA_INSTANCES")) {
       listener = listener(config, listener);
       listener.put("instances", envInt("SPOA_INSTANCES", env.get("SPOA_INSTANCES"), "listener.instances"));
+    }
+    if (env.containsKey("SPOA_METRICS_PORT")) {
+      JsonObject metrics = config.getValue("metrics") instanceof JsonObject m ? m : new JsonObject();
+      config.put("metrics", metrics.put("port", envInt("SPOA_METRICS_PORT", env.get("SPOA_METRICS_PORT"), "metrics.port")));
     }
     return config;
   }

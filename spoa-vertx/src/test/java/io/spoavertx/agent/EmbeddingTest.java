@@ -86,6 +86,7 @@ class EmbeddingTest {
     SpoaMainVerticle main = new SpoaMainVerticle();
     JsonObject config = new JsonObject()
         .put("listener", new JsonObject().put("port", 0))
+        .put("metrics", new JsonObject().put("port", 0))
         .put("handlers", new io.vertx.core.json.JsonArray().add(new JsonObject()
             .put("class", EchoHandlerVerticle.class.getName())
             .put("config", new JsonObject().put("reply", "configured"))));

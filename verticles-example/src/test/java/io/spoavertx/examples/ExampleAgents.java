@@ -39,6 +39,7 @@ public final class ExampleAgents {
       JsonObject json = new JsonObject(Files.readString(repoRoot().resolve("conf/examples/" + name + ".json")));
       JsonObject listener = json.getJsonObject("listener", new JsonObject());
       json.put("listener", listener.put("host", "127.0.0.1").put("port", 0));
+      json.put("metrics", new JsonObject().put("port", 0)); // never the default 9464 in tests
       for (Object h : json.getJsonArray("handlers", new JsonArray())) {
         JsonObject cfg = ((JsonObject) h).getJsonObject("config");
         if (cfg != null && cfg.getValue("file") instanceof String f && !Path.of(f).isAbsolute()) {

@@ -69,7 +69,7 @@ class ClusterHopBenchIT {
   @Test
   void sameJvmNotClustered() throws Exception {
     try (AgentProcess node = AgentProcess.start(JAR, NODE_JVM,
-        List.of("-conf", LocalCluster.bothNode("local", DEADLINE_MS).encode()), Map.of())) {
+        List.of("-conf", LocalCluster.bothNode("local", DEADLINE_MS).encode()), Map.of("SPOA_METRICS_PORT", "0"))) {
       measure("same JVM, not clustered", node.awaitListeningPort(START), "local");
     }
   }

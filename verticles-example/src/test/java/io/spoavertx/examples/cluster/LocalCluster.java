@@ -86,7 +86,7 @@ final class LocalCluster implements AutoCloseable {
     List<String> jvm = new ArrayList<>(jvmArgs);
     jvm.add("-Dvertx.hazelcast.config=" + configs.get(name));
     AgentProcess p = AgentProcess.start(jar, jvm,
-        List.of("-conf", conf.toString(), "-cluster", "-cluster-host", "127.0.0.1"), Map.of());
+        List.of("-conf", conf.toString(), "-cluster", "-cluster-host", "127.0.0.1"), Map.of("SPOA_METRICS_PORT", "0"));
     processes.add(p);
     latest.put(name, p);
     return p;

@@ -57,7 +57,7 @@ class FatJarIT {
     Path conf = dir.resolve("agent.json");
     String example = Files.readString(repoRoot().resolve("conf/agent.json"));
     Files.writeString(conf, example.replace("\"port\": 12345", "\"port\": 0"));
-    try (AgentProcess agent = AgentProcess.start(JAR, List.of("-conf", conf.toString()), Map.of())) {
+    try (AgentProcess agent = AgentProcess.start(JAR, List.of("-conf", conf.toString()), Map.of("SPOA_METRICS_PORT", "0"))) {
       int port = agent.awaitListeningPort(START);
       SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
       client.hello().await(10, TimeUnit.SECONDS);
@@ -75,7 +75,7 @@ class FatJarIT {
 
   @Test
   void runsOnTheEmbeddedDefaultWithEnvironmentOverrides() throws Exception {
-    try (AgentProcess agent = AgentProcess.start(JAR, List.of(), Map.of("SPOA_PORT", "0"))) {
+    try (AgentProcess agent = AgentProcess.start(JAR, List.of(), Map.of("SPOA_PORT", "0", "SPOA_METRICS_PORT", "0"))) {
       int port = agent.awaitListeningPort(START);
       SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
       client.hello().await(10, TimeUnit.SECONDS);
@@ -96,7 +96,7 @@ class FatJarIT {
       "{\"handlers\":[{\"class\":\"com.example.NoSuchVerticle\"}]} | handlers[0].class",
   })
   void badConfigExitsNonZeroNamingTheKey(String json, String key) throws Exception {
-    try (AgentProcess agent = AgentProcess.start(JAR, List.of("-conf", json.trim()), Map.of())) {
+    try (AgentProcess agent = AgentProcess.start(JAR, List.of("-conf", json.trim()), Map.of("SPOA_METRICS_PORT", "0"))) {
       int status = agent.awaitExit(START);
       assertEquals(2, status, agent.output());
       assertTrue(agent.output().contains("invalid agent config: " + key.trim() + ": "), agent.output());
@@ -106,7 +106,7 @@ class FatJarIT {
 
   @Test
   void badEnvironmentOverrideNamesTheKey() throws Exception {
-    try (AgentProcess agent = AgentProcess.start(JAR, List.of(), Map.of("SPOA_PORT", "http"))) {
+    try (AgentProcess agent = AgentProcess.start(JAR, List.of(), Map.of("SPOA_PORT", "http", "SPOA_METRICS_PORT", "0"))) {
       assertEquals(2, agent.awaitExit(START), agent.output());
       assertTrue(agent.output().contains("listener.port"), agent.output());
     }
@@ -119,7 +119,7 @@ class FatJarIT {
    */
   @Test
   void sigtermUnderLoadLeavesNoNotifyUnanswered() throws Exception {
-    try (AgentProcess agent = AgentProcess.start(JAR, List.of(), Map.of("SPOA_PORT", "0"))) {
+    try (AgentProcess agent = AgentProcess.start(JAR, List.of(), Map.of("SPOA_PORT", "0", "SPOA_METRICS_PORT", "0"))) {
       int port = agent.awaitListeningPort(START);
       AtomicBoolean running = new AtomicBoolean(true);
       AtomicLong acks = new AtomicLong();
