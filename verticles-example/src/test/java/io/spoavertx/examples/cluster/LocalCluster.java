@@ -65,7 +65,7 @@ final class LocalCluster implements AutoCloseable {
       String xml = replace(template, "<cluster-name>spoa-vertx</cluster-name>", "<cluster-name>" + clusterName + "</cluster-name>");
       xml = replace(xml, "<port auto-increment=\"true\" port-count=\"20\">5701</port>",
           "<port auto-increment=\"false\">" + hazelcastPorts.get(member) + "</port>");
-      xml = replace(xml, "<member>127.0.0.1:5701-5720</member>", memberList.toString());
+      xml = replace(xml, "<member>127.0.0.1</member>", memberList.toString());
       Path file = dir.resolve("cluster-" + member + ".xml");
       Files.writeString(file, xml);
       configs.put(member, file);
