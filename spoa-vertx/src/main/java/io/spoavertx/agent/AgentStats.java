@@ -55,7 +55,6 @@ public final class AgentStats {
   private final LongAdder fragmentsReassembled = new LongAdder();
   private final LongAdder framesAborted = new LongAdder();
   private final LongAdder acksTooBig = new LongAdder();
-  private final LongAdder retries = new LongAdder();
   private final LongAdder refused = new LongAdder();
   private final LongAdder[] outcomes = adders(Outcome.values().length);
   private final LongAdder[] framesIn = adders(128);
@@ -126,10 +125,6 @@ public final class AgentStats {
 
   public void recordConnectionRefused() {
     refused.increment();
-  }
-
-  public void recordRetry() {
-    retries.increment();
   }
 
   public void recordFrameIn(int type) {
@@ -217,11 +212,6 @@ public final class AgentStats {
   /** Connections closed at accept because listener.maxConnections was reached. */
   public long connectionsRefused() {
     return refused.sum();
-  }
-
-  /** Event-bus sends retried after a transport failure (a handler node gone). */
-  public long retries() {
-    return retries.sum();
   }
 
   public long messages(Outcome outcome) {

@@ -58,8 +58,6 @@ public final class SpoaMeters implements AgentStats.LatencyRecorder {
         .description("Connections accepted").register(registry);
     FunctionCounter.builder("spoa.connections.refused", s, AgentStats::connectionsRefused)
         .description("Connections closed at accept: listener.maxConnections reached").register(registry);
-    FunctionCounter.builder("spoa.retries", s, AgentStats::retries)
-        .description("Event-bus sends retried after a transport failure (a handler node gone)").register(registry);
     for (CloseReason reason : CloseReason.values()) {
       FunctionCounter.builder("spoa.connections.closed", s, x -> x.connectionsClosed(reason))
           .tag("reason", label(reason.name())).description("Connections closed, by reason").register(registry);

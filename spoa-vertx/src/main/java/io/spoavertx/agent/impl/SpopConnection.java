@@ -371,31 +371,22 @@ public final class SpopConnection implements FrameParser.Handler {
         });
       }
     } else {
-      send(pending, index, route, message, true);
+      send(pending, index, route, message);
     }
   }
 
   /**
    * One message over the event bus. To a handler registered in this JVM it goes as a
    * {@link LocalRequest} that the handler completes directly: no reply address, reply handler or
-   * timer. Otherwise (another cluster node, no handler at all) as a request; a request that fails
-   * in transport (a handler node just died) is retried once, anywhere, if the message still has time.
+   * timer. Otherwise (another cluster node, or no handler at all) as a request/reply. A request to
+   * a node that dies is not failed early by Vert.x: the message's deadline bounds it.
    */
-  private void send(PendingNotify pending, int index, Route route, SpoeMessage message, boolean mayRetry) {
+  private void send(PendingNotify pending, int index, Route route, SpoeMessage message) {
     if (agent.localFirst && LocalHandlers.has(agent.localHandlers, route.address)) {
       agent.eventBus.send(route.address, new Local(message, pending, index), route.localDelivery);
       return;
     }
-    agent.eventBus.<Actions>request(route.address, message, route.delivery).onComplete(ar -> {
-      if (mayRetry && ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.ERROR
-          && !pending.done && pending.results[index] == null
-          && System.nanoTime() - (pending.startNanos + route.deadlineNanos) < 0) {
-        agent.stats.recordRetry();
-        send(pending, index, route, message, false);
-        return;
-      }
-      onReply(pending, index, ar);
-    });
+    agent.eventBus.<Actions>request(route.address, message, route.delivery).onComplete(ar -> onReply(pending, index, ar));
   }
 
   /** A message on its way to a local handler; completes back on this connection's event loop. */
