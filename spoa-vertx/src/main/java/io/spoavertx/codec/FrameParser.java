@@ -30,6 +30,8 @@ public final class FrameParser {
   /** Input not parsed yet (paused, or within the current read). */
   private Buffer buf;
   private int pos;
+  /** Whether {@link #buf} is the parser's own copy, not the caller's input. */
+  private boolean bufOwned;
   /** The bytes so far of a frame that straddles reads (its length field may be incomplete). */
   private Buffer partial;
   private boolean paused;
@@ -64,6 +66,7 @@ public final class FrameParser {
     if (buf == null) {
       buf = data;
       pos = from;
+      bufOwned = false;
     } else {
       // Paused with frames pending and more input came (the socket pause is not instantaneous):
       // join them. The old buffer may be referenced by frames already handed over: never written.
@@ -72,8 +75,25 @@ public final class FrameParser {
       joined.appendBuffer(buf, pos, remaining).appendBuffer(data, from, data.length() - from);
       buf = joined;
       pos = 0;
+      bufOwned = true;
     }
     process();
+  }
+
+  /**
+   * The caller is about to release or reuse the buffer it last passed to {@link #handle}: copy the
+   * bytes the parser still holds from it (frames not handed over yet because it is paused). Frames
+   * already handed over are the caller's business.
+   */
+  public void detach() {
+    if (buf != null && !bufOwned) {
+      int remaining = buf.length() - pos;
+      Buffer own = Buffer.buffer(remaining);
+      own.appendBuffer(buf, pos, remaining);
+      buf = own;
+      pos = 0;
+      bufOwned = true;
+    }
   }
 
   /**
@@ -111,11 +131,13 @@ public final class FrameParser {
       // Deliver in order: nothing else is pending, so the straddling frame comes first.
       buf = frame;
       pos = 0;
+      bufOwned = true;
     } else {
       Buffer joined = Buffer.buffer(buf.length() - pos + frame.length());
       joined.appendBuffer(buf, pos, buf.length() - pos).appendBuffer(frame);
       buf = joined;
       pos = 0;
+      bufOwned = true;
     }
     process();
     if (buf != null) {
@@ -124,6 +146,7 @@ public final class FrameParser {
       joined.appendBuffer(buf, pos, buf.length() - pos).appendBuffer(data, used, data.length() - used);
       buf = joined;
       pos = 0;
+      bufOwned = true;
       return data.length();
     }
     return used;

@@ -1,34 +1,73 @@
 package io.spoavertx.agent.impl;
 
+import io.netty.buffer.ByteBuf;
 import io.spoavertx.handler.Actions;
 
 /**
  * One NOTIFY awaiting its ACK: the results of its messages, filled in any order. Owned by its
- * connection's event loop.
+ * connection's event loop, which reuses it for a later NOTIFY once this one is finished: an
+ * answer carries the {@link #gen generation} it was dispatched with, and an answer for an older
+ * generation is a late one.
  */
 final class PendingNotify {
 
-  final long streamId;
-  final long frameId;
-  final long startNanos;
-  final Route[] routes;
-  final Actions[] results;
+  long streamId;
+  long frameId;
+  long startNanos;
+  /** Number of messages; the arrays may be longer. */
+  int count;
+  Route[] routes;
+  Actions[] results;
   int remaining;
   boolean done;
+  /** Incremented each time the object is reused. */
+  int gen;
+  /** The pooled read the messages are views of, kept until the NOTIFY is finished; or null. */
+  ByteBuf read;
 
-  PendingNotify(long streamId, long frameId, int messages, long startNanos) {
+  PendingNotify(int capacity) {
+    this.routes = new Route[capacity];
+    this.results = new Actions[capacity];
+  }
+
+  PendingNotify init(long streamId, long frameId, int messages, long startNanos) {
     this.streamId = streamId;
     this.frameId = frameId;
     this.startNanos = startNanos;
-    this.routes = new Route[messages];
-    this.results = new Actions[messages];
+    if (routes.length < messages) {
+      routes = new Route[messages];
+      results = new Actions[messages];
+    }
+    this.count = messages;
     this.remaining = messages;
+    this.done = false;
+    return this;
+  }
+
+  /** Lets go of the read the messages are views of: the NOTIFY is answered or dropped. */
+  void release() {
+    if (read != null) {
+      read.release();
+      read = null;
+    }
+  }
+
+  /** Makes the object reusable; answers still on their way for it become late ones. */
+  void recycle() {
+    release();
+    gen++;
+    for (int i = 0; i < count; i++) {
+      routes[i] = null;
+      results[i] = null;
+    }
+    count = 0;
+    done = true;
   }
 
   /** Earliest deadline among the messages still unanswered. */
   long nextDeadline() {
     long next = Long.MAX_VALUE;
-    for (int i = 0; i < results.length; i++) {
+    for (int i = 0; i < count; i++) {
       if (results[i] == null && routes[i] != null) {
         next = Math.min(next, startNanos + routes[i].deadlineNanos);
       }

@@ -26,10 +26,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -62,6 +68,8 @@ public final class SpopConnection implements FrameParser.Handler {
   private final FrameHeader header = new FrameHeader();
   private final NotifyScanner scanner = new NotifyScanner();
   private final ArrayList<PendingNotify> inflight = new ArrayList<>();
+  /** Finished {@link PendingNotify}s ready for reuse. */
+  private final ArrayDeque<PendingNotify> pool = new ArrayDeque<>();
 
   private State state = State.AWAIT_HELLO;
   private boolean framesSeen;
@@ -70,6 +78,14 @@ public final class SpopConnection implements FrameParser.Handler {
   private String engineId;
 
   private Buffer out;
+  /** The pooled buffer behind {@link #out} (null on the copying path). */
+  private ByteBuf outBuf;
+  /** Set when reads arrive as Netty's pooled buffers (see {@link #start}). */
+  private NetSocketInternal raw;
+  private ByteBufAllocator alloc;
+  /** The read being parsed and the Buffer view of it: frames in it are not copies. */
+  private ByteBuf readBuf;
+  private Buffer readView;
   private boolean inRead;
   private boolean flushScheduled;
   private boolean socketPaused;
@@ -103,7 +119,19 @@ public final class SpopConnection implements FrameParser.Handler {
 
   void start() {
     agent.stats.recordConnectionOpened();
-    socket.handler(this::onData);
+    if (socket instanceof NetSocketInternal) {
+      // Netty's pooled read buffers, not the public NetSocket's heap copy of every read: frames are
+      // parsed in place and the messages handed to handlers are views of the read. A read is kept
+      // (reference-counted) until every NOTIFY in it has its ACK; reads are heap buffers from the
+      // pooled allocator, so a handler that reads a message after its deadline sees stale bytes
+      // or an error, never freed memory.
+      raw = (NetSocketInternal) socket;
+      alloc = raw.channelHandlerContext().alloc();
+      raw.channelHandlerContext().channel().config().setAllocator(HeapReadAllocator.wrap(alloc));
+      raw.messageHandler(this::onMessage);
+    } else {
+      socket.handler(this::onData);
+    }
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(this::onException);
     helloTimer = vertx.setTimer(protocol.helloTimeoutMs(), t -> {
@@ -121,6 +149,33 @@ public final class SpopConnection implements FrameParser.Handler {
 
   // ---------------------------------------------------------------------------------------------
   // Input
+
+  private void onMessage(Object msg) {
+    if (!(msg instanceof ByteBuf)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    ByteBuf bb = (ByteBuf) msg;
+    if (!bb.hasArray()) {
+      // Not a pooled heap read (e.g. TLS decrypts into direct buffers): a heap copy, as Vert.x's
+      // NetSocket makes of every read.
+      Buffer copy = Buffer.buffer(bb.readableBytes());
+      copy.appendBuffer(BufferInternal.buffer(bb));
+      bb.release();
+      onData(copy);
+      return;
+    }
+    readBuf = bb;
+    readView = ReadView.of(bb);
+    try {
+      onData(readView);
+      parser.detach(); // frames held back by a pause are copied: this read is released below
+    } finally {
+      readBuf = null;
+      readView = null;
+      bb.release();
+    }
+  }
 
   private void onData(Buffer data) {
     lastReadNanos = System.nanoTime();
@@ -317,9 +372,10 @@ public final class SpopConnection implements FrameParser.Handler {
     agent.stats.recordNotify();
     int n = scanner.scan(buf, p, end);
     long now = System.nanoTime();
-    PendingNotify pending = new PendingNotify(streamId, frameId, n, now);
+    PendingNotify pending = (pool.isEmpty() ? new PendingNotify(Math.max(n, 4)) : pool.poll()).init(streamId, frameId, n, now);
     if (n == 0) {
       writeAck(pending); // HAProxy 3.1-3.2 send empty NOTIFYs: they want an empty ACK
+      recycle(pending);
       return;
     }
     inflight.add(pending);
@@ -328,13 +384,18 @@ public final class SpopConnection implements FrameParser.Handler {
     for (int i = 0; i < n; i++) {
       pending.routes[i] = agent.routes.lookup(buf, scanner.nameOffset(i), scanner.nameLength(i));
     }
-    for (int i = 0; i < n && !pending.done; i++) {
+    int gen = pending.gen;
+    for (int i = 0; i < n && pending.gen == gen && !pending.done; i++) {
       Route route = pending.routes[i];
       SpoeMessage message = new SpoeMessage(buf, scanner.start(i), scanner.end(i), route.name,
           scanner.argsOffset(i), scanner.argCount(i));
-      dispatch(pending, i, route, message);
+      dispatch(pending, gen, i, route, message, buf == readView);
     }
-    if (!pending.done) {
+    if (pending.gen == gen && !pending.done) {
+      if (buf == readView) {
+        // The messages are views of this read: keep it until the ACK.
+        pending.read = readBuf.retain();
+      }
       armSweep(pending.nextDeadline());
       if (!socketPaused && (inflight.size() >= protocol.maxInFlightPerConnection() || agent.inflight >= agent.maxInFlight)) {
         // Backpressure: read nothing more from this connection until ACKs drain.
@@ -348,30 +409,30 @@ public final class SpopConnection implements FrameParser.Handler {
     }
   }
 
-  private void dispatch(PendingNotify pending, int index, Route route, SpoeMessage message) {
+  private void dispatch(PendingNotify pending, int gen, int index, Route route, SpoeMessage message, boolean inRead) {
     if (route.direct != null) {
       Future<Actions> result;
       try {
         result = route.direct.handle(message);
       } catch (Throwable t) {
-        handlerFailed(pending, index, t);
+        handlerFailed(pending, gen, index, t);
         return;
       }
       if (result == null) {
-        handlerFailed(pending, index, new NullPointerException("handler returned a null future"));
+        handlerFailed(pending, gen, index, new NullPointerException("handler returned a null future"));
       } else if (result.isComplete()) {
-        onResult(pending, index, result);
+        onResult(pending, gen, index, result);
       } else {
         result.onComplete(ar -> {
           if (Vertx.currentContext() == context) {
-            onResult(pending, index, ar);
+            onResult(pending, gen, index, ar);
           } else {
-            context.runOnContext(v -> onResult(pending, index, ar));
+            context.runOnContext(v -> onResult(pending, gen, index, ar));
           }
         });
       }
     } else {
-      send(pending, index, route, message);
+      send(pending, gen, index, route, message, inRead);
     }
   }
 
@@ -381,100 +442,116 @@ public final class SpopConnection implements FrameParser.Handler {
    * timer. Otherwise (another cluster node, or no handler at all) as a request/reply. A request to
    * a node that dies is not failed early by Vert.x: the message's deadline bounds it.
    */
-  private void send(PendingNotify pending, int index, Route route, SpoeMessage message) {
+  private void send(PendingNotify pending, int gen, int index, Route route, SpoeMessage message, boolean inRead) {
     if (agent.localFirst && LocalHandlers.has(agent.localHandlers, route.address)) {
-      agent.eventBus.send(route.address, new Local(message, pending, index), route.localDelivery);
+      agent.eventBus.send(route.address, new Local(message, pending, gen, index), route.localDelivery);
       return;
     }
-    agent.eventBus.<Actions>request(route.address, message, route.delivery).onComplete(ar -> onReply(pending, index, ar));
+    if (inRead) {
+      // Possibly to another node, encoded when Vert.x gets to it (maybe after the deadline has
+      // answered the NOTIFY and released the read): send a copy of the message's bytes.
+      message = SpoeMessage.decode(message.encoded().copy()); // a plain heap copy (see ReadView)
+    }
+    agent.eventBus.<Actions>request(route.address, message, route.delivery)
+        .onComplete(ar -> onReply(pending, gen, index, ar));
   }
 
   /** A message on its way to a local handler; completes back on this connection's event loop. */
   private final class Local extends LocalRequest {
     private final PendingNotify pending;
+    private final int gen;
     private final int index;
 
-    Local(SpoeMessage message, PendingNotify pending, int index) {
+    Local(SpoeMessage message, PendingNotify pending, int gen, int index) {
       super(message);
       this.pending = pending;
+      this.gen = gen;
       this.index = index;
     }
 
     @Override
     public void complete(Actions actions) {
       if (Vertx.currentContext() == context) {
-        SpopConnection.this.complete(pending, index, actions, Outcome.OK);
+        SpopConnection.this.complete(pending, gen, index, actions, Outcome.OK);
       } else {
-        context.runOnContext(v -> SpopConnection.this.complete(pending, index, actions, Outcome.OK));
+        context.runOnContext(v -> SpopConnection.this.complete(pending, gen, index, actions, Outcome.OK));
       }
     }
 
     @Override
     public void fail(Throwable cause) {
       if (Vertx.currentContext() == context) {
-        handlerFailed(pending, index, cause);
+        handlerFailed(pending, gen, index, cause);
       } else {
-        context.runOnContext(v -> handlerFailed(pending, index, cause));
+        context.runOnContext(v -> handlerFailed(pending, gen, index, cause));
       }
     }
   }
 
-  private void onResult(PendingNotify pending, int index, AsyncResult<Actions> ar) {
+  private void onResult(PendingNotify pending, int gen, int index, AsyncResult<Actions> ar) {
     if (ar.succeeded()) {
       Actions actions = ar.result();
-      complete(pending, index, actions == null ? Actions.none() : actions.freeze(), Outcome.OK);
+      complete(pending, gen, index, actions == null ? Actions.none() : actions.freeze(), Outcome.OK);
     } else {
-      handlerFailed(pending, index, ar.cause());
+      handlerFailed(pending, gen, index, ar.cause());
     }
   }
 
-  private void onReply(PendingNotify pending, int index, AsyncResult<Message<Actions>> ar) {
+  private void onReply(PendingNotify pending, int gen, int index, AsyncResult<Message<Actions>> ar) {
     if (ar.succeeded()) {
       Actions actions = ar.result().body();
-      complete(pending, index, actions == null ? Actions.none() : actions, Outcome.OK);
+      complete(pending, gen, index, actions == null ? Actions.none() : actions, Outcome.OK);
       return;
     }
     Throwable cause = ar.cause();
     if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.NO_HANDLERS) {
-      if (complete(pending, index, Actions.none(), Outcome.NO_HANDLER)) {
-        agent.handlerLog.warn("no handler for message '" + pending.routes[index].name + "' at address '"
-            + pending.routes[index].address + "': answered with no actions");
+      Route route = pending.gen == gen ? pending.routes[index] : null;
+      if (complete(pending, gen, index, Actions.none(), Outcome.NO_HANDLER)) {
+        agent.handlerLog.warn("no handler for message '" + route.name + "' at address '"
+            + route.address + "': answered with no actions");
       }
     } else {
-      handlerFailed(pending, index, cause);
+      handlerFailed(pending, gen, index, cause);
     }
   }
 
-  private void handlerFailed(PendingNotify pending, int index, Throwable cause) {
-    if (complete(pending, index, Actions.none(), Outcome.ERROR)) {
-      agent.handlerLog.warn("handler of message '" + pending.routes[index].name + "' failed: " + cause);
+  private void handlerFailed(PendingNotify pending, int gen, int index, Throwable cause) {
+    Route route = pending.gen == gen ? pending.routes[index] : null;
+    if (complete(pending, gen, index, Actions.none(), Outcome.ERROR)) {
+      agent.handlerLog.warn("handler of message '" + route.name + "' failed: " + cause);
     }
   }
 
-  /** Records one message's result; returns false when it came too late (deadline or closed). */
-  private boolean complete(PendingNotify pending, int index, Actions actions, Outcome outcome) {
-    if (pending.done || pending.results[index] != null) {
+  /**
+   * Records one message's result; returns false when it came too late (deadline, closed, or the
+   * NOTIFY of {@code gen} is finished and the object reused).
+   */
+  private boolean complete(PendingNotify pending, int gen, int index, Actions actions, Outcome outcome) {
+    if (pending.gen != gen || pending.done || pending.results[index] != null) {
       return false;
     }
-    if (outcome != Outcome.TIMEOUT && System.nanoTime() - (pending.startNanos + pending.routes[index].deadlineNanos) >= 0) {
+    Route route = pending.routes[index];
+    if (outcome != Outcome.TIMEOUT && System.nanoTime() - (pending.startNanos + route.deadlineNanos) >= 0) {
       // Past its deadline an answer is a timeout, even before the sweep has run: an event loop busy
       // past the deadline runs the tasks already queued (an answer from another thread) before the
       // timers that fell due meanwhile (DeadlineTest).
-      if (complete(pending, index, Actions.none(), Outcome.TIMEOUT)) {
-        agent.handlerLog.warn("handler of message '" + pending.routes[index].name + "' missed its deadline of "
-            + pending.routes[index].deadlineNanos / 1_000_000 + " ms");
+      if (complete(pending, gen, index, Actions.none(), Outcome.TIMEOUT)) {
+        agent.handlerLog.warn("handler of message '" + route.name + "' missed its deadline of "
+            + route.deadlineNanos / 1_000_000 + " ms");
       }
       return false;
     }
-    agent.stats.outcome(pending.routes[index].name, outcome, System.nanoTime() - pending.startNanos);
+    agent.stats.outcome(route.name, outcome, System.nanoTime() - pending.startNanos);
     pending.results[index] = actions;
     if (--pending.remaining == 0) {
       pending.done = true;
+      pending.release();
       inflight.remove(pending);
       agent.inflight--;
       agent.stats.recordInflight(-1);
       if (state == State.READY) {
         writeAck(pending);
+        recycle(pending);
         if (draining && inflight.isEmpty()) {
           close(DisconnectStatus.NORMAL, "agent is shutting down");
         } else {
@@ -486,19 +563,27 @@ public final class SpopConnection implements FrameParser.Handler {
     return true;
   }
 
+  /** Keeps a finished NOTIFY's object for the next one (a connection holds at most its in-flight bound). */
+  private void recycle(PendingNotify pending) {
+    pending.recycle();
+    if (pool.size() < 64) {
+      pool.push(pending);
+    }
+  }
+
   private void writeAck(PendingNotify pending) {
     pending.done = true;
     Buffer buf = output();
     int start = buf.length();
     int headerLen = 1 + 4 + Varint.size(pending.streamId) + Varint.size(pending.frameId);
     int payload = 0;
-    for (Actions a : pending.results) {
-      payload += a.encoded().length();
+    for (int i = 0; i < pending.count; i++) {
+      payload += pending.results[i].encoded().length();
     }
     SpopWriter.beginFrame(buf, FrameType.ACK, pending.streamId, pending.frameId);
     if (headerLen + payload <= maxFrameSize) {
-      for (Actions a : pending.results) {
-        buf.appendBuffer(a.encoded());
+      for (int i = 0; i < pending.count; i++) {
+        buf.appendBuffer(pending.results[i].encoded());
       }
     } else {
       // ACKs cannot be fragmented (HAProxy 2.6 rejects them): send none of the actions.
@@ -542,11 +627,13 @@ public final class SpopConnection implements FrameParser.Handler {
         continue;
       }
       PendingNotify p = inflight.get(k);
-      for (int i = 0; i < p.results.length && !p.done; i++) {
-        if (p.results[i] == null && now - (p.startNanos + p.routes[i].deadlineNanos) >= 0) {
-          if (complete(p, i, Actions.none(), Outcome.TIMEOUT)) {
-            agent.handlerLog.warn("handler of message '" + p.routes[i].name + "' missed its deadline of "
-                + p.routes[i].deadlineNanos / 1_000_000 + " ms");
+      int gen = p.gen;
+      for (int i = 0; i < p.count && p.gen == gen && !p.done; i++) {
+        Route route = p.routes[i];
+        if (p.results[i] == null && now - (p.startNanos + route.deadlineNanos) >= 0) {
+          if (complete(p, gen, i, Actions.none(), Outcome.TIMEOUT)) {
+            agent.handlerLog.warn("handler of message '" + route.name + "' missed its deadline of "
+                + route.deadlineNanos / 1_000_000 + " ms");
           }
         }
       }
@@ -564,7 +651,13 @@ public final class SpopConnection implements FrameParser.Handler {
 
   private Buffer output() {
     if (out == null) {
-      out = Buffer.buffer(512);
+      if (alloc != null) {
+        // A pooled direct buffer handed to Netty as is (NIO would copy a heap buffer into one).
+        outBuf = alloc.directBuffer(512);
+        out = BufferInternal.buffer(outBuf);
+      } else {
+        out = Buffer.buffer(512);
+      }
     }
     return out;
   }
@@ -583,8 +676,14 @@ public final class SpopConnection implements FrameParser.Handler {
   private void flush() {
     if (out != null && out.length() > 0 && state != State.CLOSED) {
       Buffer b = out;
+      ByteBuf bb = outBuf;
       out = null;
-      socket.write(b);
+      outBuf = null;
+      if (bb != null) {
+        raw.writeMessage(bb); // Netty releases it once written
+      } else {
+        socket.write(b);
+      }
     }
   }
 
@@ -639,8 +738,9 @@ public final class SpopConnection implements FrameParser.Handler {
           continue;
         }
         PendingNotify p = inflight.get(k);
-        for (int i = 0; i < p.results.length && !p.done; i++) {
-          complete(p, i, Actions.none(), Outcome.TIMEOUT);
+        int gen = p.gen;
+        for (int i = 0; i < p.count && p.gen == gen && !p.done; i++) {
+          complete(p, gen, i, Actions.none(), Outcome.TIMEOUT);
         }
       }
       flush();
@@ -720,6 +820,7 @@ public final class SpopConnection implements FrameParser.Handler {
     }
     for (PendingNotify p : inflight) {
       p.done = true; // late replies are dropped
+      p.release();
     }
     agent.stats.recordInflight(-inflight.size());
     agent.inflight -= inflight.size();
@@ -732,6 +833,11 @@ public final class SpopConnection implements FrameParser.Handler {
     inflight.clear();
     fragments = null;
     parser.stop();
+    if (outBuf != null) {
+      outBuf.release();
+      outBuf = null;
+      out = null;
+    }
     onClose.run();
   }
 
