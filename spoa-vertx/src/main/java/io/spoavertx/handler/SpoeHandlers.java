@@ -1,5 +1,6 @@
 package io.spoavertx.handler;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -76,14 +77,20 @@ public final class SpoeHandlers {
       request.fail(new NullPointerException("handler returned a null future"));
       return;
     }
-    result.onComplete(ar -> {
-      if (ar.succeeded()) {
-        Actions actions = ar.result();
-        request.complete(actions == null ? Actions.none() : actions.freeze());
-      } else {
-        request.fail(ar.cause());
-      }
-    });
+    if (result.isComplete()) {
+      answer(request, result); // the usual case: no completion handler to allocate and dispatch
+    } else {
+      result.onComplete(ar -> answer(request, ar));
+    }
+  }
+
+  private static void answer(LocalRequest request, AsyncResult<Actions> ar) {
+    if (ar.succeeded()) {
+      Actions actions = ar.result();
+      request.complete(actions == null ? Actions.none() : actions.freeze());
+    } else {
+      request.fail(ar.cause());
+    }
   }
 
   private static void handle(SpoeHandler handler, Message<SpoeMessage> m) {
@@ -98,13 +105,19 @@ public final class SpoeHandlers {
       m.fail(HANDLER_FAILED, "handler returned a null future");
       return;
     }
-    result.onComplete(ar -> {
-      if (ar.succeeded()) {
-        Actions actions = ar.result();
-        m.reply(actions == null ? Actions.none() : actions.freeze());
-      } else {
-        m.fail(HANDLER_FAILED, String.valueOf(ar.cause()));
-      }
-    });
+    if (result.isComplete()) {
+      answer(m, result);
+    } else {
+      result.onComplete(ar -> answer(m, ar));
+    }
+  }
+
+  private static void answer(Message<SpoeMessage> m, AsyncResult<Actions> ar) {
+    if (ar.succeeded()) {
+      Actions actions = ar.result();
+      m.reply(actions == null ? Actions.none() : actions.freeze());
+    } else {
+      m.fail(HANDLER_FAILED, String.valueOf(ar.cause()));
+    }
   }
 }

@@ -21,6 +21,7 @@ import io.spoavertx.handler.internal.LocalRequest;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -457,10 +458,13 @@ public final class SpopConnection implements FrameParser.Handler {
   }
 
   /** A message on its way to a local handler; completes back on this connection's event loop. */
-  private final class Local extends LocalRequest {
+  private final class Local extends LocalRequest implements Handler<Void> {
     private final PendingNotify pending;
     private final int gen;
     private final int index;
+    /** The answer, handed over to the connection's event loop with the envelope itself as the task. */
+    private Actions actions;
+    private Throwable failure;
 
     Local(SpoeMessage message, PendingNotify pending, int gen, int index) {
       super(message);
@@ -471,22 +475,34 @@ public final class SpopConnection implements FrameParser.Handler {
 
     @Override
     public void complete(Actions actions) {
-      if (Vertx.currentContext() == context) {
-        SpopConnection.this.complete(pending, gen, index, actions, Outcome.OK);
-      } else {
-        context.runOnContext(v -> SpopConnection.this.complete(pending, gen, index, actions, Outcome.OK));
-      }
+      this.actions = actions;
+      answer();
     }
 
     @Override
     public void fail(Throwable cause) {
+      this.failure = cause;
+      answer();
+    }
+
+    private void answer() {
       if (Vertx.currentContext() == context) {
-        handlerFailed(pending, gen, index, cause);
+        handle(null);
       } else {
-        context.runOnContext(v -> handlerFailed(pending, gen, index, cause));
+        context.runOnContext(this);
+      }
+    }
+
+    @Override
+    public void handle(Void v) {
+      if (failure != null) {
+        handlerFailed(pending, gen, index, failure);
+      } else {
+        SpopConnection.this.complete(pending, gen, index, actions, Outcome.OK);
       }
     }
   }
+
 
   private void onResult(PendingNotify pending, int gen, int index, AsyncResult<Actions> ar) {
     if (ar.succeeded()) {
