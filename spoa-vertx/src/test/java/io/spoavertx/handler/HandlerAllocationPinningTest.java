@@ -10,6 +10,7 @@ import io.spoavertx.testing.Allocations;
 import io.spoavertx.testing.SpopClientCodec;
 import io.spoavertx.testing.load.LoadOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,8 @@ import java.util.List;
 
 /**
  * Pins what the handler API allocates per message (see codec's AllocationPinningTest for the
- * codec): a by-name lookup allocates nothing but the value it returns. Raise a limit only on
- * purpose.
+ * codec): a by-name lookup allocates nothing but the value it returns, and a list of actions costs
+ * itself and one small array. Raise a limit only on purpose.
  */
 class HandlerAllocationPinningTest {
 
@@ -135,5 +136,30 @@ class HandlerAllocationPinningTest {
       this.buf = buf;
       this.name = name;
     }
+  }
+
+  /** {@code Actions.create().setVar(..).setVar(..)}: the list (32 B) and its 32-byte array (48 B). */
+  @Test
+  void actionsWithTwoSetVarsCostTheListAndOneSmallArray() {
+    long bytes = Allocations.bytesAllocatedBy(
+        () -> sink = Actions.create().setVar(Scope.TXN, "score", 42L).setVar(Scope.TXN, "deny", false).freeze());
+    // 80 B with compressed oops and class pointers; 96 leaves room for other layouts (a Buffer of
+    // 32 B initial capacity, as before, took 152 B)
+    assertTrue(bytes <= 96, "create + 2 setVar allocated " + bytes + " B");
+  }
+
+  @Test
+  void writingFrozenActionsIntoAReusedBufferAllocatesNothing() {
+    Actions a = Actions.create().setVar(Scope.TXN, "score", 42L).setVar(Scope.TXN, "deny", false).freeze();
+    Buffer out = Buffer.buffer(256);
+    SpoaCodecs.ActionsCodecImpl codec = new SpoaCodecs.ActionsCodecImpl();
+    long bytes = Allocations.bytesAllocatedBy(() -> {
+      ((BufferInternal) out).unwrap().clear();
+      longSink += a.encodedLength();
+      a.writeTo(out);
+      codec.encodeToWire(out, a);
+    });
+    assertEquals(0, bytes, "Actions.writeTo and the event-bus codec into a reused buffer");
+    assertEquals(a.encodedLength() * 2 + 4, out.length());
   }
 }
