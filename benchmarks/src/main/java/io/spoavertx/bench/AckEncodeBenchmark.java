@@ -25,7 +25,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code actionsPerAck}: the handler builds {@code Actions.create().setVar(..).setVar(..)} (as a
- *       handler does per message), the agent copies its encoding into the ACK;</li>
+ *       handler does per message), the agent copies its encoding into the ACK
+ *       ({@link Actions#writeTo});</li>
+ *   <li>{@code actionsPerAckEncoded}: the same, the agent appending {@link Actions#encoded()} (a
+ *       Buffer over the actions' array: one wrapper per list);</li>
  *   <li>{@code prebuiltActions}: the same with actions built once (the frame writing alone);</li>
  *   <li>{@code writerDirect}: {@link SpopWriter} writes the actions straight into the output.</li>
  * </ul>
@@ -46,7 +49,7 @@ public class AckEncodeBenchmark {
     out = Buffer.buffer(4096);
     prebuilt = Actions.create().setVar(Scope.TXN, "score", 42L).setVar(Scope.TXN, "deny", false).freeze();
     actionsPerAck();
-    if (out.length() != 4 + 1 + 4 + 2 + 1 + prebuilt.encoded().length()) {
+    if (out.length() != 4 + 1 + 4 + 2 + 1 + prebuilt.encodedLength()) {
       throw new IllegalStateException("unexpected ACK length " + out.length());
     }
     reset();
@@ -64,6 +67,16 @@ public class AckEncodeBenchmark {
     reset();
     Actions a = Actions.create().setVar(Scope.TXN, "score", 42L).setVar(Scope.TXN, "deny", false).freeze();
     int start = SpopWriter.beginFrame(out, FrameType.ACK, 1234, 1);
+    a.writeTo(out);
+    SpopWriter.endFrame(out, start);
+    return out;
+  }
+
+  @Benchmark
+  public Buffer actionsPerAckEncoded() {
+    reset();
+    Actions a = Actions.create().setVar(Scope.TXN, "score", 42L).setVar(Scope.TXN, "deny", false).freeze();
+    int start = SpopWriter.beginFrame(out, FrameType.ACK, 1234, 1);
     out.appendBuffer(a.encoded());
     SpopWriter.endFrame(out, start);
     return out;
@@ -73,7 +86,7 @@ public class AckEncodeBenchmark {
   public Buffer prebuiltActions() {
     reset();
     int start = SpopWriter.beginFrame(out, FrameType.ACK, 1234, 1);
-    out.appendBuffer(prebuilt.encoded());
+    prebuilt.writeTo(out);
     SpopWriter.endFrame(out, start);
     return out;
   }

@@ -194,23 +194,115 @@ public final class SpopReader {
     }
   }
 
-  /** True when the {@code len} bytes at {@code off} are the UTF-8 encoding of {@code s}. */
+  /**
+   * Offset just past the typed value whose type byte is at {@code off}, in bytes already validated
+   * (by this reader or {@link NotifyScanner}): the allocation-free counterpart of
+   * {@link #skipTypedValue()} for views that keep offsets instead of a reader.
+   */
+  public static int typedValueEnd(Buffer buf, int off) {
+    int typeByte = buf.getUnsignedByte(off);
+    switch (typeByte & 0x0F) {
+      case TypeCode.NULL:
+      case TypeCode.BOOL:
+        return off + 1;
+      case TypeCode.INT32:
+      case TypeCode.UINT32:
+      case TypeCode.INT64:
+      case TypeCode.UINT64:
+        return Varint.end(buf, off + 1);
+      case TypeCode.IPV4:
+        return off + 5;
+      case TypeCode.IPV6:
+        return off + 17;
+      case TypeCode.STRING:
+      case TypeCode.BINARY: {
+        int lenAt = off + 1;
+        int b = buf.getUnsignedByte(lenAt);
+        return b < 240 ? lenAt + 1 + b : Varint.end(buf, lenAt) + (int) Varint.read(buf, lenAt);
+      }
+      default:
+        throw invalid("reserved data type " + (typeByte & 0x0F));
+    }
+  }
+
+  /**
+   * True when the {@code len} bytes at {@code off} are the UTF-8 encoding of {@code s}, i.e. when
+   * decoding them as UTF-8 gives {@code s}. Compares bytes in place, without creating a String
+   * (except for a name holding an unpaired surrogate or U+FFFD, which only decoding can match).
+   */
   public static boolean nameEquals(Buffer buf, int off, int len, String s) {
     int n = s.length();
+    if (n > len) {
+      return false; // every char comes from at least one byte
+    }
     for (int i = 0; i < n; i++) {
-      if (s.charAt(i) > 0x7F) {
-        return buf.getString(off, off + len, "UTF-8").equals(s);
+      char c = s.charAt(i);
+      if (c > 0x7F) {
+        return utf8Equals(buf, off + i, len - i, s, i);
       }
-    }
-    if (n != len) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      if (buf.getByte(off + i) != (byte) s.charAt(i)) {
+      if (buf.getByte(off + i) != (byte) c) {
         return false;
       }
     }
-    return true;
+    return n == len;
+  }
+
+  /** {@link #nameEquals} from char {@code from} of {@code s} (the first non-ASCII one) on. */
+  private static boolean utf8Equals(Buffer buf, int off, int len, String s, int from) {
+    int n = s.length();
+    int p = off;
+    int end = off + len;
+    for (int i = from; i < n; i++) {
+      char c = s.charAt(i);
+      int cp = c;
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          cp = Character.toCodePoint(c, s.charAt(++i));
+        } else {
+          return decodedEquals(buf, off - from, len + from, s);
+        }
+      } else if (c == '\uFFFD') {
+        return decodedEquals(buf, off - from, len + from, s);
+      }
+      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (end - p < size) {
+        return false;
+      }
+      switch (size) {
+        case 1:
+          if (buf.getByte(p) != (byte) cp) {
+            return false;
+          }
+          break;
+        case 2:
+          if (buf.getByte(p) != (byte) (0xC0 | cp >> 6)
+              || buf.getByte(p + 1) != (byte) (0x80 | cp & 0x3F)) {
+            return false;
+          }
+          break;
+        case 3:
+          if (buf.getByte(p) != (byte) (0xE0 | cp >> 12)
+              || buf.getByte(p + 1) != (byte) (0x80 | cp >> 6 & 0x3F)
+              || buf.getByte(p + 2) != (byte) (0x80 | cp & 0x3F)) {
+            return false;
+          }
+          break;
+        default:
+          if (buf.getByte(p) != (byte) (0xF0 | cp >> 18)
+              || buf.getByte(p + 1) != (byte) (0x80 | cp >> 12 & 0x3F)
+              || buf.getByte(p + 2) != (byte) (0x80 | cp >> 6 & 0x3F)
+              || buf.getByte(p + 3) != (byte) (0x80 | cp & 0x3F)) {
+            return false;
+          }
+      }
+      p += size;
+    }
+    return p == end;
+  }
+
+  /** What malformed input decodes to (U+FFFD) can only be matched by decoding. */
+  private static boolean decodedEquals(Buffer buf, int off, int len, String s) {
+    return buf.getString(off, off + len, "UTF-8").equals(s);
   }
 
   static SpopException invalid(String message) {

@@ -29,6 +29,60 @@ public final class Varint {
     out.appendByte((byte) value);
   }
 
+  /**
+   * Writes {@code value} (an unsigned 64-bit pattern) into {@code out} at {@code off}; returns the
+   * offset just past it. The caller makes room first (at most {@link #MAX_BYTES}, exactly
+   * {@link #size}).
+   */
+  public static int write(byte[] out, int off, long value) {
+    if (Long.compareUnsigned(value, 240) < 0) {
+      out[off++] = (byte) value;
+      return off;
+    }
+    out[off++] = (byte) (value | 0xF0);
+    value = (value - 240) >>> 4;
+    while (Long.compareUnsigned(value, 128) >= 0) {
+      out[off++] = (byte) (value | 0x80);
+      value = (value - 128) >>> 7;
+    }
+    out[off++] = (byte) value;
+    return off;
+  }
+
+  /**
+   * Reads the varint at {@code off} of bytes already validated (by {@link SpopReader} or
+   * {@link NotifyScanner}): no bounds or length check beyond the buffer's own. Allocation-free; see
+   * {@link #end} for where it stops.
+   */
+  public static long read(Buffer buf, int off) {
+    long v = buf.getUnsignedByte(off);
+    if (v < 240) {
+      return v;
+    }
+    int shift = 4;
+    for (int i = 1; i < MAX_BYTES; i++) {
+      long b = buf.getUnsignedByte(off + i);
+      v += b << shift;
+      if (b < 128) {
+        return v;
+      }
+      shift += 7;
+    }
+    throw SpopReader.invalid("varint longer than 10 bytes");
+  }
+
+  /** Offset just past the (validated) varint at {@code off}. */
+  public static int end(Buffer buf, int off) {
+    if (buf.getUnsignedByte(off) < 240) {
+      return off + 1;
+    }
+    int p = off + 1;
+    while (buf.getUnsignedByte(p) >= 128) {
+      p++;
+    }
+    return p + 1;
+  }
+
   /** Number of bytes {@link #write} produces for {@code value}. */
   public static int size(long value) {
     if (Long.compareUnsigned(value, 240) < 0) {

@@ -4,10 +4,17 @@ import io.spoavertx.codec.DisconnectStatus;
 import io.spoavertx.codec.SpopException;
 import io.spoavertx.codec.SpopReader;
 import io.spoavertx.codec.SpopWriter;
+import io.spoavertx.codec.TypeCode;
+import io.spoavertx.codec.Varint;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -15,27 +22,37 @@ import java.util.List;
  * The actions a handler returns for one message, built fluently:
  * {@code Actions.create().setVar(Scope.TXN, "score", 42).setVar(Scope.TXN, "deny", true)}.
  *
- * <p>Actions are kept in their SPOP wire encoding, so the agent copies them into the ACK as they
- * are and the cluster codec ships them without re-encoding. Once handed back to the agent they are
- * frozen: a later change throws {@link IllegalStateException}.
+ * <p>Actions are kept in their SPOP wire encoding, in a plain growable byte array (32 bytes at
+ * first: most lists are a few set-vars), so the agent copies them into the ACK as they are
+ * ({@link #writeTo}) and the cluster codec ships them without re-encoding. Building a list costs
+ * this object and that array, nothing per action unless it outgrows the array. Once handed back to
+ * the agent they are frozen: a later change throws {@link IllegalStateException}.
+ *
+ * <p>One thread builds a list; handing it to the agent (completing the handler's future, replying)
+ * publishes it, after which it is only read.
  */
 public final class Actions {
 
-  private static final Actions NONE = new Actions(Buffer.buffer(0), 0, true);
+  private static final byte[] EMPTY = new byte[0];
+  private static final Actions NONE = new Actions(EMPTY, 0, 0, true);
 
-  private final Buffer encoded;
+  private byte[] bytes;
+  private int length;
   private int count;
   private volatile boolean frozen;
+  /** {@link #encoded()} of a frozen list, made on first use. */
+  private volatile Buffer view;
 
-  private Actions(Buffer encoded, int count, boolean frozen) {
-    this.encoded = encoded;
+  private Actions(byte[] bytes, int length, int count, boolean frozen) {
+    this.bytes = bytes;
+    this.length = length;
     this.count = count;
     this.frozen = frozen;
   }
 
   /** An empty, mutable list of actions. */
   public static Actions create() {
-    return new Actions(Buffer.buffer(32), 0, false); // most lists are a few set-vars: under 32 bytes
+    return new Actions(new byte[32], 0, 0, false); // most lists are a few set-vars: under 32 bytes
   }
 
   /** The shared empty list: no variable is set. */
@@ -44,46 +61,69 @@ public final class Actions {
   }
 
   public Actions setVar(Scope scope, String name, int value) {
-    begin(scope, name);
-    SpopWriter.writeInt32(encoded, value);
+    int p = begin(scope, name, 1 + Varint.MAX_BYTES);
+    bytes[p++] = TypeCode.INT32;
+    length = Varint.write(bytes, p, value);
     return this;
   }
 
   public Actions setVar(Scope scope, String name, long value) {
-    begin(scope, name);
-    SpopWriter.writeInt64(encoded, value);
+    int p = begin(scope, name, 1 + Varint.MAX_BYTES);
+    bytes[p++] = TypeCode.INT64;
+    length = Varint.write(bytes, p, value);
     return this;
   }
 
   public Actions setVar(Scope scope, String name, boolean value) {
-    begin(scope, name);
-    SpopWriter.writeBool(encoded, value);
+    int p = begin(scope, name, 1);
+    bytes[p++] = (byte) (value ? TypeCode.BOOL_TRUE : TypeCode.BOOL);
+    length = p;
     return this;
   }
 
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the ASCII copy, no allocation
   public Actions setVar(Scope scope, String name, String value) {
-    begin(scope, name);
-    SpopWriter.writeString(encoded, value);
+    check(name); // before the value is read, as a frozen list or a bad name come first
+    int n = value.length();
+    if (isAscii(value)) {
+      int p = begin(scope, name, 1 + Varint.size(n) + n);
+      bytes[p++] = TypeCode.STRING;
+      p = Varint.write(bytes, p, n);
+      value.getBytes(0, n, bytes, p); // ASCII: one byte per char, as UTF-8 has it
+      length = p + n;
+    } else {
+      byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+      put(scope, name, TypeCode.STRING, utf8, 0, utf8.length);
+    }
     return this;
   }
 
   public Actions setVar(Scope scope, String name, InetAddress value) {
-    begin(scope, name);
-    SpopWriter.writeAddress(encoded, value);
+    check(name); // before the value is read, as a frozen list or a bad name come first
+    byte[] raw = value.getAddress();
+    int p = begin(scope, name, 1 + raw.length);
+    bytes[p++] = (byte) (value instanceof Inet4Address ? TypeCode.IPV4 : TypeCode.IPV6);
+    System.arraycopy(raw, 0, bytes, p, raw.length);
+    length = p + raw.length;
     return this;
   }
 
   /** Sets a BINARY variable. */
   public Actions setVar(Scope scope, String name, Buffer value) {
-    begin(scope, name);
-    SpopWriter.writeBinary(encoded, value);
+    check(name); // before the value is read, as a frozen list or a bad name come first
+    int n = value.length();
+    int p = begin(scope, name, 1 + Varint.size(n) + n);
+    bytes[p++] = TypeCode.BINARY;
+    p = Varint.write(bytes, p, n);
+    value.getBytes(0, n, bytes, p);
+    length = p + n;
     return this;
   }
 
   /** Sets a BINARY variable. */
   public Actions setVar(Scope scope, String name, byte[] value) {
-    begin(scope, name);
-    SpopWriter.writeBinary(encoded, value);
+    check(name); // before the value is read, as a frozen list or a bad name come first
+    put(scope, name, TypeCode.BINARY, value, 0, value.length);
     return this;
   }
 
@@ -91,23 +131,22 @@ public final class Actions {
     if (value < 0 || value > 0xFFFFFFFFL) {
       throw new IllegalArgumentException("UINT32 out of range: " + value);
     }
-    begin(scope, name);
-    SpopWriter.writeUint32(encoded, value);
+    int p = begin(scope, name, 1 + Varint.MAX_BYTES);
+    bytes[p++] = TypeCode.UINT32;
+    length = Varint.write(bytes, p, value);
     return this;
   }
 
   /** Sets a UINT64 variable; {@code value} is read as an unsigned 64-bit pattern. */
   public Actions setVarUint64(Scope scope, String name, long value) {
-    begin(scope, name);
-    SpopWriter.writeUint64(encoded, value);
+    int p = begin(scope, name, 1 + Varint.MAX_BYTES);
+    bytes[p++] = TypeCode.UINT64;
+    length = Varint.write(bytes, p, value);
     return this;
   }
 
   public Actions unsetVar(Scope scope, String name) {
-    checkMutable();
-    checkName(name);
-    SpopWriter.writeUnsetVar(encoded, scope.code(), name);
-    count++;
+    length = header(SpopWriter.ACTION_UNSET_VAR, 2, scope, name, 0);
     return this;
   }
 
@@ -120,9 +159,36 @@ public final class Actions {
     return count == 0;
   }
 
-  /** The actions in SPOP encoding, as they go into an ACK payload. Do not modify. */
+  /**
+   * The actions in SPOP encoding, as they go into an ACK payload. Do not modify. A Buffer over the
+   * array, not a copy (a list that is still being built gives a snapshot of what it holds so far);
+   * a frozen list makes it once. The agent and the cluster codec use {@link #writeTo} instead,
+   * which allocates nothing.
+   */
   public Buffer encoded() {
-    return encoded;
+    if (!frozen) {
+      return wrap();
+    }
+    Buffer v = view;
+    if (v == null) {
+      view = v = wrap();
+    }
+    return v;
+  }
+
+  /** Length of {@link #encoded()} in bytes. */
+  public int encodedLength() {
+    return length;
+  }
+
+  /** Appends the encoded actions to {@code out}: one copy into it, no allocation of its own. */
+  public void writeTo(Buffer out) {
+    out.appendBytes(bytes, 0, length);
+  }
+
+  private Buffer wrap() {
+    // Buffer.buffer(byte[]) would copy; this wraps [0, length) of the array as it is
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, 0, length));
   }
 
   /** Makes this list immutable; the agent does so when it takes the actions. */
@@ -134,7 +200,7 @@ public final class Actions {
   /** The actions decoded back into values (for tests, logs and tools, not the hot path). */
   public List<Action> list() {
     List<Action> out = new ArrayList<>(count);
-    SpopReader r = new SpopReader(encoded, 0, encoded.length());
+    SpopReader r = new SpopReader(wrap(), 0, length);
     while (r.hasRemaining()) {
       int type = r.readU8();
       int nbArgs = r.readU8();
@@ -155,10 +221,16 @@ public final class Actions {
 
   /**
    * Reads actions from their SPOP encoding (the cluster codec's wire form); throws
-   * {@link SpopException} if the bytes are not a valid action list.
+   * {@link SpopException} if the bytes are not a valid action list. The result is frozen and holds
+   * a copy of the bytes.
    */
   public static Actions decode(Buffer encoded) {
-    SpopReader r = new SpopReader(encoded, 0, encoded.length());
+    return decode(encoded, 0, encoded.length());
+  }
+
+  /** {@link #decode(Buffer)} of {@code [start, end)} of {@code buf}, without slicing it. */
+  static Actions decode(Buffer buf, int start, int end) {
+    SpopReader r = new SpopReader(buf, start, end);
     int n = 0;
     while (r.hasRemaining()) {
       int type = r.readU8();
@@ -173,7 +245,10 @@ public final class Actions {
       }
       n++;
     }
-    return new Actions(encoded, n, true);
+    int len = end - start;
+    byte[] bytes = len == 0 ? EMPTY : new byte[len];
+    buf.getBytes(start, end, bytes, 0);
+    return new Actions(bytes, len, n, true);
   }
 
   @Override
@@ -181,11 +256,63 @@ public final class Actions {
     return "Actions" + list();
   }
 
-  private void begin(Scope scope, String name) {
+  /**
+   * Writes a SET-VAR header and makes room for a typed value of at most {@code valueSize} bytes;
+   * returns the offset of the value. The caller writes it and sets {@link #length}.
+   */
+  private int begin(Scope scope, String name, int valueSize) {
+    return header(SpopWriter.ACTION_SET_VAR, 3, scope, name, valueSize);
+  }
+
+  /** A SET-VAR of {@code type} whose value is {@code n} bytes of {@code value} from {@code off}. */
+  private void put(Scope scope, String name, int type, byte[] value, int off, int n) {
+    int p = begin(scope, name, 1 + Varint.size(n) + n);
+    bytes[p++] = (byte) type;
+    p = Varint.write(bytes, p, n);
+    System.arraycopy(value, off, bytes, p, n);
+    length = p + n;
+  }
+
+  /**
+   * Checks, counts and writes an action header (type, nb-args, scope, name) with room for
+   * {@code extra} more bytes; returns the offset just past the header.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int), as above
+  private int header(int type, int nbArgs, Scope scope, String name, int extra) {
+    check(name); // names are ASCII: one byte per char
+    int n = name.length();
+    int p = ensure(3 + Varint.size(n) + n + extra);
+    byte[] b = bytes;
+    b[p++] = (byte) type;
+    b[p++] = (byte) nbArgs;
+    b[p++] = (byte) scope.code();
+    p = Varint.write(b, p, n);
+    name.getBytes(0, n, b, p);
+    count++;
+    return p + n;
+  }
+
+  /** Makes room for {@code more} bytes past {@link #length}; returns {@link #length}. */
+  private int ensure(int more) {
+    int need = length + more;
+    if (need > bytes.length) {
+      bytes = Arrays.copyOf(bytes, Math.max(need, bytes.length * 2));
+    }
+    return length;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (s.charAt(i) > 0x7F) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void check(String name) {
     checkMutable();
     checkName(name);
-    SpopWriter.beginSetVar(encoded, scope.code(), name);
-    count++;
   }
 
   private void checkMutable() {

@@ -9,8 +9,10 @@ public enum DataType {
     return ordinal();
   }
 
+  private static final DataType[] BY_CODE = values();
+
   public static DataType fromCode(int code) {
-    return values()[code];
+    return BY_CODE[code]; // values() would clone the array on every call
   }
 
   public boolean isInteger() {

@@ -4,6 +4,8 @@ package io.spoavertx.handler;
 public enum Scope {
   PROC(0), SESS(1), TXN(2), REQ(3), RES(4);
 
+  private static final Scope[] BY_CODE = values(); // in code order
+
   private final int code;
 
   Scope(int code) {
@@ -18,6 +20,6 @@ public enum Scope {
     if (code < 0 || code > 4) {
       throw new IllegalArgumentException("unknown variable scope " + code);
     }
-    return values()[code];
+    return BY_CODE[code];
   }
 }

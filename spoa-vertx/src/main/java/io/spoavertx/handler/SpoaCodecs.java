@@ -96,14 +96,14 @@ public final class SpoaCodecs {
   static final class ActionsCodecImpl implements MessageCodec<Actions, Actions> {
     @Override
     public void encodeToWire(Buffer buffer, Actions actions) {
-      Buffer enc = actions.encoded();
-      buffer.appendInt(enc.length()).appendBuffer(enc);
+      buffer.appendInt(actions.encodedLength());
+      actions.writeTo(buffer); // no wrapper Buffer of the actions' array
     }
 
     @Override
     public Actions decodeFromWire(int pos, Buffer buffer) {
       int len = buffer.getInt(pos);
-      return Actions.decode(buffer.slice(pos + 4, pos + 4 + len));
+      return Actions.decode(buffer, pos + 4, pos + 4 + len); // one copy, no slice
     }
 
     @Override

@@ -5,19 +5,56 @@ import io.spoavertx.codec.SpopException;
 import io.spoavertx.codec.SpopReader;
 import io.spoavertx.codec.SpopWriter;
 import io.spoavertx.codec.TypeCode;
+import io.spoavertx.codec.Varint;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One SPOE message of a NOTIFY frame: its name and its named, typed arguments.
  *
- * <p>A message is an immutable view over the bytes of the frame it arrived in: nothing is decoded
- * until asked for, and lookups by name scan the arguments in place without allocating. STRING and
- * BINARY values are decoded on access; {@link #getBinary} returns a slice, not a copy.
- * Getters return null when the argument is absent or was sent as NULL (a missing sample).
+ * <p>A message is a view over the bytes of the frame it arrived in: nothing is decoded until asked
+ * for, and lookups scan the arguments in place without allocating (names are compared with the
+ * bytes, values decoded from offsets). Only the values returned are allocated: STRING text,
+ * InetAddress, boxed numbers, and for {@link #getBinary} a slice of the frame, not a copy. Getters
+ * return null when the argument is absent or was sent as NULL (a missing sample).
+ *
+ * <p><b>Lifetime.</b> The view, and any Buffer it returns ({@link #getBinary}, {@link #encoded},
+ * BINARY values of {@link #get} and {@link #argValue}), are valid until the message's handler has
+ * answered (completed its future or replied): the agent may then reuse the bytes. Call
+ * {@link #copy()} to keep a message longer, and copy a returned Buffer to keep it.
+ *
+ * <p><b>Lookup cost.</b> The message remembers where the last argument found by name or index is (a
+ * cursor), and the next lookup starts there, wrapping around once: reading arguments in their order
+ * costs about one pass over the message in total, and looking the same one up twice costs nothing
+ * more. A lookup still returns the <em>first</em> argument of that name when several share it (as
+ * unnamed arguments do): the cursor carries a small filter of the names before it, and when that
+ * filter cannot rule out an earlier argument of the name, the arguments before the cursor are
+ * scanned as well.
+ *
+ * <p><b>Threads.</b> The cursor is a hint held in one plain int field, with no lock: a message is
+ * read by one handler at a time. Each lookup reads the field once and writes it once, and an int is
+ * read and written whole, so two threads reading one message concurrently still get correct
+ * answers, only with lookups that may start from a less useful place (without a happens-before
+ * edge a thread may see a stale cursor, which is as valid as any other). The bytes are never
+ * written.
  */
 public final class SpoeMessage {
+
+  /*
+   * The cursor packs, in one int (so that a reader never sees half of an update, and the view stays
+   * at 40 bytes):
+   *   bits  0-15  offset of the cursor argument (its name length), relative to argsStart;
+   *   bits 16-23  an 8-bit filter of the names of the arguments before it (nameBit of each): a bit
+   *               not set proves that no earlier argument has a name of that bit;
+   *   bits 24-31  its index.
+   * 0 is the start: argument 0, nothing before it. A cursor whose offset does not fit in 16 bits
+   * (arguments past 64 KiB of a message) is not stored: lookups then start from the last one that was.
+   */
+  private static final int OFFSET_MASK = 0xFFFF;
 
   private final Buffer buf;
   private final int start;
@@ -25,6 +62,8 @@ public final class SpoeMessage {
   private final String name;
   private final int argsStart;
   private final int argCount;
+  /** See above; a plain field: one handler reads a message at a time, and int writes are atomic. */
+  private int cursor;
 
   /**
    * For the agent, which has validated the bytes: {@code [start, end)} holds the encoded message,
@@ -64,6 +103,18 @@ public final class SpoeMessage {
     return new Builder(name);
   }
 
+  /**
+   * The same message over a heap copy of its bytes (one copy of {@link #encodedLength()} bytes, no
+   * re-validation), valid for as long as it is referenced: what a handler keeps beyond its answer.
+   */
+  public SpoeMessage copy() {
+    int len = end - start;
+    Buffer bytes = Buffer.buffer(len).appendBuffer(buf, start, len);
+    SpoeMessage copy = new SpoeMessage(bytes, 0, len, name, argsStart - start, argCount);
+    copy.cursor = cursor; // relative to argsStart: still right
+    return copy;
+  }
+
   public String name() {
     return name;
   }
@@ -74,39 +125,29 @@ public final class SpoeMessage {
 
   /** Name of argument {@code i}; unnamed arguments have the empty name. */
   public String argName(int i) {
-    SpopReader r = at(i);
-    return r.readString();
+    int at = at(i);
+    int b = buf.getUnsignedByte(at);
+    int len = b < 240 ? b : (int) Varint.read(buf, at);
+    return utf8(buf, b < 240 ? at + 1 : Varint.end(buf, at), len);
   }
 
   public DataType argType(int i) {
-    SpopReader r = at(i);
-    r.skip(r.readLength());
-    return DataType.fromCode(buf.getUnsignedByte(r.pos()) & 0x0F);
+    return DataType.fromCode(buf.getUnsignedByte(valueOffsetOf(at(i))) & 0x0F);
   }
 
   /** Value of argument {@code i} as a Java object (see {@link Action.SetVar} for the mapping). */
   public Object argValue(int i) {
-    SpopReader r = at(i);
-    r.skip(r.readLength());
-    return r.readTypedValue();
+    return valueAt(valueOffsetOf(at(i)));
   }
 
   /** Index of the first argument named {@code argName}, or -1. */
   public int indexOf(String argName) {
-    SpopReader r = new SpopReader(buf, argsStart, end);
-    for (int i = 0; i < argCount; i++) {
-      int len = r.readLength();
-      if (SpopReader.nameEquals(buf, r.pos(), len, argName)) {
-        return i;
-      }
-      r.skip(len);
-      r.skipTypedValue();
-    }
-    return -1;
+    long found = locate(argName);
+    return found < 0 ? -1 : (int) (found >>> 32);
   }
 
   public boolean contains(String argName) {
-    return indexOf(argName) >= 0;
+    return locate(argName) >= 0;
   }
 
   /** Type of the named argument, or null if there is none. */
@@ -117,8 +158,8 @@ public final class SpoeMessage {
 
   /** The named argument as a Java object; null if absent or NULL. */
   public Object get(String argName) {
-    int at = valueOffset(argName);
-    return at < 0 ? null : new SpopReader(buf, at, end).readTypedValue();
+    int at = rawValueOffset(argName);
+    return at < 0 ? null : valueAt(at);
   }
 
   /** Text of a STRING or BINARY argument (UTF-8); other types as {@code String.valueOf}. */
@@ -129,12 +170,12 @@ public final class SpoeMessage {
     }
     int type = buf.getUnsignedByte(at) & 0x0F;
     if (type == TypeCode.STRING || type == TypeCode.BINARY) {
-      SpopReader r = new SpopReader(buf, at + 1, end);
-      int len = r.readLength();
-      return buf.getString(r.pos(), r.pos() + len, "UTF-8");
+      int lenAt = at + 1;
+      int b = buf.getUnsignedByte(lenAt);
+      return b < 240 ? utf8(buf, lenAt + 1, b) : utf8(buf, Varint.end(buf, lenAt), (int) Varint.read(buf, lenAt));
     }
-    Object v = new SpopReader(buf, at, end).readTypedValue();
-    return v == null ? null : (v instanceof InetAddress ? ((InetAddress) v).getHostAddress() : String.valueOf(v));
+    Object v = valueAt(at);
+    return v instanceof InetAddress ? ((InetAddress) v).getHostAddress() : String.valueOf(v);
   }
 
   /** Value of an integer argument (any of the four integer types); null otherwise. */
@@ -147,14 +188,17 @@ public final class SpoeMessage {
     if (type < TypeCode.INT32 || type > TypeCode.UINT64) {
       return null;
     }
-    long v = new SpopReader(buf, at + 1, end).readVarint();
-    return type == TypeCode.INT32 ? (long) (int) v : v;
+    return longValue(type, at);
   }
 
   /** Value of an integer argument, or {@code defaultValue} if absent, NULL or not an integer. */
   public long getLong(String argName, long defaultValue) {
-    Long v = getLong(argName);
-    return v == null ? defaultValue : v;
+    int at = valueOffset(argName);
+    if (at < 0) {
+      return defaultValue;
+    }
+    int type = buf.getUnsignedByte(at) & 0x0F;
+    return type < TypeCode.INT32 || type > TypeCode.UINT64 ? defaultValue : longValue(type, at);
   }
 
   /** Value of a BOOL argument; null otherwise. */
@@ -174,11 +218,14 @@ public final class SpoeMessage {
       return null;
     }
     int type = buf.getUnsignedByte(at) & 0x0F;
-    return type == TypeCode.IPV4 || type == TypeCode.IPV6
-        ? (InetAddress) new SpopReader(buf, at, end).readTypedValue() : null;
+    return type == TypeCode.IPV4 ? address(buf, at + 1, 4)
+        : type == TypeCode.IPV6 ? address(buf, at + 1, 16) : null;
   }
 
-  /** Bytes of a BINARY or STRING argument as a slice of the frame (no copy); null otherwise. */
+  /**
+   * Bytes of a BINARY or STRING argument as a slice of the frame (no copy; valid as long as the
+   * message, see the class comment); null otherwise.
+   */
   public Buffer getBinary(String argName) {
     int at = valueOffset(argName);
     if (at < 0) {
@@ -188,12 +235,17 @@ public final class SpoeMessage {
     if (type != TypeCode.STRING && type != TypeCode.BINARY) {
       return null;
     }
-    SpopReader r = new SpopReader(buf, at + 1, end);
-    int len = r.readLength();
-    return buf.slice(r.pos(), r.pos() + len);
+    int lenAt = at + 1;
+    int b = buf.getUnsignedByte(lenAt);
+    int data = b < 240 ? lenAt + 1 : Varint.end(buf, lenAt);
+    int len = b < 240 ? b : (int) Varint.read(buf, lenAt);
+    return buf.slice(data, data + len);
   }
 
-  /** The message in SPOP encoding, as a slice of the frame (the cluster codec's wire form). */
+  /**
+   * The message in SPOP encoding, as a slice of the frame (the cluster codec's wire form; valid as
+   * long as the message, see the class comment).
+   */
   public Buffer encoded() {
     return buf.slice(start, end);
   }
@@ -227,30 +279,186 @@ public final class SpoeMessage {
     return at < 0 || (buf.getUnsignedByte(at) & 0x0F) == TypeCode.NULL ? -1 : at;
   }
 
+  /** Offset of the named argument's type byte; -1 if absent. */
   private int rawValueOffset(String argName) {
-    SpopReader r = new SpopReader(buf, argsStart, end);
-    for (int i = 0; i < argCount; i++) {
-      int len = r.readLength();
-      boolean match = SpopReader.nameEquals(buf, r.pos(), len, argName);
-      r.skip(len);
-      if (match) {
-        return r.pos();
+    long found = locate(argName);
+    return found < 0 ? -1 : valueOffsetOf((int) found);
+  }
+
+  /**
+   * Finds the first argument named {@code argName}: {@code index << 32 | offset of its name}, or
+   * -1. Starts at the cursor, wraps around once, and leaves the cursor on what it found.
+   */
+  private long locate(String argName) {
+    int n = argCount;
+    if (n == 0) {
+      return -1;
+    }
+    int queryBit = queryBit(argName);
+    int c = cursor;
+    int from = c >>> 24;
+    int before = c >>> 16 & 0xFF; // names of [0, from)
+    int p = argsStart + (c & OFFSET_MASK);
+    int seen = 0; // names of [from, found) or [from, n)
+    int found = -1;
+    int foundAt = -1;
+    for (int i = from; i < n; i++) {
+      int b = buf.getUnsignedByte(p);
+      int len = b < 240 ? b : (int) Varint.read(buf, p);
+      int nameAt = b < 240 ? p + 1 : Varint.end(buf, p);
+      if (SpopReader.nameEquals(buf, nameAt, len, argName)) {
+        if ((before & queryBit) == 0) {
+          save(i, p, before | seen); // no earlier argument can have this name
+          return (long) i << 32 | p;
+        }
+        found = i; // the first from the cursor on: see whether one before the cursor comes first
+        foundAt = p;
+        break;
       }
-      r.skipTypedValue();
+      seen |= nameBit(buf, nameAt, len);
+      p = SpopReader.typedValueEnd(buf, nameAt + len);
+    }
+    // wrap around: [0, from), in order, so the first match there is the first of all
+    p = argsStart;
+    int prefix = 0; // names of [0, i)
+    for (int i = 0; i < from; i++) {
+      int b = buf.getUnsignedByte(p);
+      int len = b < 240 ? b : (int) Varint.read(buf, p);
+      int nameAt = b < 240 ? p + 1 : Varint.end(buf, p);
+      if (SpopReader.nameEquals(buf, nameAt, len, argName)) {
+        save(i, p, prefix);
+        return (long) i << 32 | p;
+      }
+      prefix |= nameBit(buf, nameAt, len);
+      p = SpopReader.typedValueEnd(buf, nameAt + len);
+    }
+    if (found >= 0) {
+      save(found, foundAt, prefix | seen);
+      return (long) found << 32 | foundAt;
     }
     return -1;
   }
 
-  private SpopReader at(int index) {
+  /** Offset of argument {@code index}'s name; moves the cursor there. */
+  private int at(int index) {
     if (index < 0 || index >= argCount) {
       throw new IndexOutOfBoundsException("argument " + index + " of " + argCount);
     }
-    SpopReader r = new SpopReader(buf, argsStart, end);
-    for (int i = 0; i < index; i++) {
-      r.skip(r.readLength());
-      r.skipTypedValue();
+    int c = cursor;
+    int i = c >>> 24;
+    int names;
+    int p;
+    if (i <= index) {
+      names = c >>> 16 & 0xFF;
+      p = argsStart + (c & OFFSET_MASK);
+    } else {
+      i = 0;
+      names = 0;
+      p = argsStart;
     }
-    return r;
+    for (; i < index; i++) {
+      int b = buf.getUnsignedByte(p);
+      int len = b < 240 ? b : (int) Varint.read(buf, p);
+      int nameAt = b < 240 ? p + 1 : Varint.end(buf, p);
+      names |= nameBit(buf, nameAt, len);
+      p = SpopReader.typedValueEnd(buf, nameAt + len);
+    }
+    save(index, p, names);
+    return p;
+  }
+
+  private void save(int index, int nameOffset, int namesBefore) {
+    int rel = nameOffset - argsStart;
+    if (rel <= OFFSET_MASK) {
+      cursor = index << 24 | namesBefore << 16 | rel;
+    }
+  }
+
+  /** Offset of the type byte of the argument whose name starts at {@code nameOffset}. */
+  private int valueOffsetOf(int nameOffset) {
+    int b = buf.getUnsignedByte(nameOffset);
+    return b < 240 ? nameOffset + 1 + b : Varint.end(buf, nameOffset) + (int) Varint.read(buf, nameOffset);
+  }
+
+  /** Filter bit of a name, from its length and first and last bytes. */
+  private static int nameBit(Buffer buf, int off, int len) {
+    return len == 0 ? 1 : bit(len, buf.getByte(off), buf.getByte(off + len - 1));
+  }
+
+  /** {@link #nameBit} of {@code s}'s UTF-8 encoding when it is ASCII; all bits (unknown) otherwise. */
+  private static int queryBit(String s) {
+    int n = s.length();
+    if (n == 0) {
+      return 1;
+    }
+    char first = s.charAt(0);
+    char last = s.charAt(n - 1);
+    if (first > 0x7F || last > 0x7F) {
+      return -1;
+    }
+    for (int i = 1; i < n - 1; i++) {
+      if (s.charAt(i) > 0x7F) {
+        return -1;
+      }
+    }
+    return bit(n, (byte) first, (byte) last);
+  }
+
+  private static int bit(int len, byte first, byte last) {
+    int h = len * 961 + first * 31 + last;
+    return 1 << ((h ^ h >>> 5) & 7);
+  }
+
+  private long longValue(int type, int at) {
+    long v = Varint.read(buf, at + 1);
+    return type == TypeCode.INT32 ? (long) (int) v : v;
+  }
+
+  /** The typed value at {@code at} as {@link SpopReader#readTypedValue} returns it. */
+  private Object valueAt(int at) {
+    int typeByte = buf.getUnsignedByte(at);
+    switch (typeByte & 0x0F) {
+      case TypeCode.NULL:
+        return null;
+      case TypeCode.BOOL:
+        return (typeByte & 0x10) != 0;
+      case TypeCode.INT32:
+        return (int) Varint.read(buf, at + 1);
+      case TypeCode.UINT32:
+      case TypeCode.INT64:
+      case TypeCode.UINT64:
+        return Varint.read(buf, at + 1);
+      case TypeCode.IPV4:
+        return address(buf, at + 1, 4);
+      case TypeCode.IPV6:
+        return address(buf, at + 1, 16);
+      case TypeCode.STRING:
+      case TypeCode.BINARY: {
+        int lenAt = at + 1;
+        int b = buf.getUnsignedByte(lenAt);
+        int data = b < 240 ? lenAt + 1 : Varint.end(buf, lenAt);
+        int len = b < 240 ? b : (int) Varint.read(buf, lenAt);
+        return (typeByte & 0x0F) == TypeCode.STRING ? utf8(buf, data, len) : buf.slice(data, data + len);
+      }
+      default:
+        throw new SpopException(DisconnectStatus.INVALID_FRAME, "reserved data type " + (typeByte & 0x0F));
+    }
+  }
+
+  /** UTF-8 text of {@code len} bytes at {@code off}, copied once (Buffer.getString copies twice). */
+  private static String utf8(Buffer buf, int off, int len) {
+    if (buf instanceof BufferInternal) {
+      return ((BufferInternal) buf).unwrap().toString(off, len, StandardCharsets.UTF_8);
+    }
+    return buf.getString(off, off + len, "UTF-8");
+  }
+
+  private static InetAddress address(Buffer buf, int off, int n) {
+    try {
+      return InetAddress.getByAddress(buf.getBytes(off, off + n));
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e); // only thrown for a wrong length
+    }
   }
 
   /** Builds a message from Java values, with HAProxy's default types (integers as INT64). */

@@ -63,4 +63,18 @@ class VarintTest {
     SpopException e = assertThrows(SpopException.class, () -> new SpopReader(eleven, 0, eleven.length()).readVarint());
     assertEquals(DisconnectStatus.INVALID_FRAME, e.status());
   }
+
+  /** The offset-based readers and the array writer agree with the Buffer writer and the reader. */
+  @Property(tries = 2000)
+  void offsetReadersAndArrayWriterAgree(@ForAll long value, @ForAll @net.jqwik.api.constraints.IntRange(max = 20) int at) {
+    Buffer out = Buffer.buffer().appendBytes(new byte[at]);
+    Varint.write(out, value);
+    out.appendByte((byte) 0xFF); // what follows is not read
+    assertEquals(value, Varint.read(out, at));
+    assertEquals(at + Varint.size(value), Varint.end(out, at));
+    byte[] array = new byte[at + Varint.MAX_BYTES];
+    assertEquals(at + Varint.size(value), Varint.write(array, at, value));
+    assertEquals(HexFormat.of().formatHex(out.getBytes(at, at + Varint.size(value))),
+        HexFormat.of().formatHex(array, at, at + Varint.size(value)));
+  }
 }

@@ -29,10 +29,123 @@ class ActionsTest {
   }
 
   @Test
+  void writeToAppendsWhatEncodedHolds() {
+    Actions a = Actions.create().setVar(Scope.TXN, "score", 42L).setVar(Scope.REQ, "deny", false).unsetVar(Scope.SESS, "x");
+    Buffer out = Buffer.buffer().appendString("head");
+    a.writeTo(out);
+    assertEquals("head" + HexFormat.of().formatHex(a.encoded().getBytes()),
+        out.getString(0, 4) + HexFormat.of().formatHex(out.getBytes(4, out.length())));
+    assertEquals(a.encoded().length(), a.encodedLength());
+    assertEquals(out.length() - 4, a.encodedLength());
+  }
+
+  @Test
+  void growsPastItsFirstArrayAndKeepsEveryAction() {
+    Actions a = Actions.create();
+    StringBuilder hex = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      a.setVar(Scope.TXN, "v" + i, "x".repeat(i * 7)); // up to 343 B: two-byte lengths too
+      Buffer one = Buffer.buffer();
+      io.spoavertx.codec.SpopWriter.beginSetVar(one, Scope.TXN.code(), "v" + i);
+      io.spoavertx.codec.SpopWriter.writeString(one, "x".repeat(i * 7));
+      hex.append(HexFormat.of().formatHex(one.getBytes()));
+    }
+    assertEquals(50, a.size());
+    assertEquals(hex.toString(), HexFormat.of().formatHex(a.encoded().getBytes()));
+    assertEquals(50, a.list().size());
+  }
+
+  @Test
+  void everySetterEncodesAsSpopWriterDoes() throws UnknownHostException {
+    Buffer want = Buffer.buffer();
+    Actions a = Actions.create();
+    a.setVar(Scope.PROC, "i", -7);
+    io.spoavertx.codec.SpopWriter.beginSetVar(want, 0, "i");
+    io.spoavertx.codec.SpopWriter.writeInt32(want, -7);
+    a.setVar(Scope.SESS, "l", Long.MIN_VALUE);
+    io.spoavertx.codec.SpopWriter.beginSetVar(want, 1, "l");
+    io.spoavertx.codec.SpopWriter.writeInt64(want, Long.MIN_VALUE);
+    a.setVar(Scope.TXN, "t", true);
+    io.spoavertx.codec.SpopWriter.beginSetVar(want, 2, "t");
+    io.spoavertx.codec.SpopWriter.writeBool(want, true);
+    a.setVar(Scope.REQ, "s", "héllo 日本 \uD83D\uDE00");
+    io.spoavertx.codec.SpopWriter.beginSetVar(want, 3, "s");
+    io.spoavertx.codec.SpopWriter.writeString(want, "héllo 日本 \uD83D\uDE00");
+    a.setVar(Scope.RES, "v4", InetAddress.getByName("192.0.2.1"));
+    io.spoavertx.codec.SpopWriter.beginSetVar(want, 4, "v4");
+    io.spoavertx.codec.SpopWriter.writeAddress(want, InetAddress.getByName("192.0.2.1"));
+    a.setVar(Scope.TXN, "v6", InetAddress.getByName("2001:db8::1"));
+    io.spoavertx.codec.SpopWriter.beginSetVar(want, 2, "v6");
+    io.spoavertx.codec.SpopWriter.writeAddress(want, InetAddress.getByName("2001:db8::1"));
+    a.setVar(Scope.TXN, "b", Buffer.buffer(new byte[] {1, 2, 3}));
+    io.spoavertx.codec.SpopWriter.beginSetVar(want, 2, "b");
+    io.spoavertx.codec.SpopWriter.writeBinary(want, Buffer.buffer(new byte[] {1, 2, 3}));
+    a.setVar(Scope.TXN, "e", new byte[0]);
+    io.spoavertx.codec.SpopWriter.beginSetVar(want, 2, "e");
+    io.spoavertx.codec.SpopWriter.writeBinary(want, new byte[0]);
+    a.setVarUint32(Scope.TXN, "u", 0xFFFFFFFFL);
+    io.spoavertx.codec.SpopWriter.beginSetVar(want, 2, "u");
+    io.spoavertx.codec.SpopWriter.writeUint32(want, 0xFFFFFFFFL);
+    a.setVarUint64(Scope.TXN, "u64", -1L);
+    io.spoavertx.codec.SpopWriter.beginSetVar(want, 2, "u64");
+    io.spoavertx.codec.SpopWriter.writeUint64(want, -1L);
+    a.unsetVar(Scope.TXN, "gone");
+    io.spoavertx.codec.SpopWriter.writeUnsetVar(want, 2, "gone");
+    assertEquals(HexFormat.of().formatHex(want.getBytes()), HexFormat.of().formatHex(a.encoded().getBytes()));
+    assertEquals(11, a.size());
+  }
+
+  @Test
+  void noneIsEmptyAndShared() {
+    assertEquals(0, Actions.none().encodedLength());
+    assertEquals(0, Actions.none().encoded().length());
+    assertEquals(0, Actions.none().size());
+    assertEquals("Actions[]", Actions.none().toString());
+    Buffer out = Buffer.buffer("x");
+    Actions.none().writeTo(out);
+    assertEquals(1, out.length());
+    assertEquals(Actions.none(), Actions.none());
+  }
+
+  @Test
+  void decodeKeepsACopyOfTheBytes() {
+    Buffer wire = Buffer.buffer(Actions.create().setVar(Scope.TXN, "a", 1).encoded().getBytes());
+    Actions decoded = Actions.decode(wire);
+    wire.setByte(wire.length() - 1, (byte) 2); // the event-bus buffer, reused
+    assertEquals("Actions[SetVar[scope=TXN, name=a, type=INT32, value=1]]", decoded.toString());
+    assertThrows(IllegalStateException.class, () -> decoded.setVar(Scope.TXN, "b", 1), "decoded lists are frozen");
+  }
+
+  @Test
+  void encodedOfAListStillBeingBuiltIsASnapshot() {
+    Actions a = Actions.create().setVar(Scope.TXN, "a", 1);
+    Buffer first = a.encoded();
+    a.setVar(Scope.TXN, "b", 2);
+    assertEquals("010302016102" + "01", HexFormat.of().formatHex(first.getBytes()));
+    assertEquals(2, Actions.decode(a.encoded()).size());
+    Buffer frozen = a.freeze().encoded();
+    assertEquals(frozen.length(), a.encodedLength());
+    assertEquals(a.encoded(), frozen);
+  }
+
+  @Test
+  void aFailedSetterLeavesTheListAsItWas() {
+    Actions a = Actions.create().setVar(Scope.TXN, "a", 1);
+    String before = HexFormat.of().formatHex(a.encoded().getBytes());
+    assertThrows(IllegalArgumentException.class, () -> a.setVar(Scope.TXN, "a-b", "v"));
+    assertThrows(NullPointerException.class, () -> a.setVar(Scope.TXN, "b", (String) null));
+    assertThrows(IllegalArgumentException.class, () -> a.setVarUint32(Scope.TXN, "u", -1));
+    assertEquals(before, HexFormat.of().formatHex(a.encoded().getBytes()));
+    assertEquals(1, a.size());
+  }
+
+  @Test
   void frozenActionsCannotChange() {
     Actions a = Actions.create().setVar(Scope.TXN, "a", true).freeze();
     assertThrows(IllegalStateException.class, () -> a.setVar(Scope.TXN, "b", 1));
     assertThrows(IllegalStateException.class, () -> Actions.none().setVar(Scope.TXN, "b", 1));
+    assertThrows(IllegalStateException.class, () -> a.setVar(Scope.TXN, "b", (String) null), "frozen comes first");
+    assertThrows(IllegalArgumentException.class, () -> Actions.create().setVar(Scope.TXN, "-", (byte[]) null));
   }
 
   @Test
