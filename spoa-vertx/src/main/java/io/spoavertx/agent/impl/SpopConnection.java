@@ -451,7 +451,7 @@ public final class SpopConnection implements FrameParser.Handler {
     if (inRead) {
       // Possibly to another node, encoded when Vert.x gets to it (maybe after the deadline has
       // answered the NOTIFY and released the read): send a copy of the message's bytes.
-      message = SpoeMessage.decode(message.encoded().copy()); // a plain heap copy (see ReadView)
+      message = message.copy();
     }
     agent.eventBus.<Actions>request(route.address, message, route.delivery)
         .onComplete(ar -> onReply(pending, gen, index, ar));
@@ -594,12 +594,12 @@ public final class SpopConnection implements FrameParser.Handler {
     int headerLen = 1 + 4 + Varint.size(pending.streamId) + Varint.size(pending.frameId);
     int payload = 0;
     for (int i = 0; i < pending.count; i++) {
-      payload += pending.results[i].encoded().length();
+      payload += pending.results[i].encodedLength();
     }
     SpopWriter.beginFrame(buf, FrameType.ACK, pending.streamId, pending.frameId);
     if (headerLen + payload <= maxFrameSize) {
       for (int i = 0; i < pending.count; i++) {
-        buf.appendBuffer(pending.results[i].encoded());
+        pending.results[i].writeTo(buf);
       }
     } else {
       // ACKs cannot be fragmented (HAProxy 2.6 rejects them): send none of the actions.
