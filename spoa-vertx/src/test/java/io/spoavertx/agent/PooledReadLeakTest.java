@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,7 +64,7 @@ class PooledReadLeakTest {
 
   @Test
   void everyPooledReadIsReleasedHoweverItsNotifyEnds() throws Exception {
-    List<Buffer> kept = new ArrayList<>();
+    List<Buffer> kept = new CopyOnWriteArrayList<>(); // added on the agent's event loop
     AgentConfig cfg = AgentConfig.DEFAULT.withListener(ListenerOptions.DEFAULT.withHost("127.0.0.1").withPort(0))
         .withDispatch(new DispatchOptions(2_000L, null, Map.of("never", new RouteOptions(null, 30L, null))));
     SpoaAgent agent = SpoaAgent.create(vertx, cfg)
