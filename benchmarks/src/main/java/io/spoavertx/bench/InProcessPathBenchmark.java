@@ -139,11 +139,13 @@ public class InProcessPathBenchmark {
       reader.reset(buf, start, end);
       header.read(reader);
       int n = scanner.scan(buf, reader.pos(), end);
+      byte[] bytes = scanner.array();
+      int base = scanner.arrayOffset();
       for (int i = 0; i < n; i++) {
-        if (!SpopReader.nameEquals(buf, scanner.nameOffset(i), scanner.nameLength(i), "bench")) {
+        if (!SpopReader.nameEquals(bytes, base + scanner.nameOffset(i), scanner.nameLength(i), "bench")) {
           throw new IllegalStateException("unexpected message");
         }
-        message(new SpoeMessage(buf, scanner.start(i), scanner.end(i), "bench", scanner.argsOffset(i),
+        message(new SpoeMessage(bytes, base + scanner.start(i), base + scanner.end(i), "bench", base + scanner.argsOffset(i),
             scanner.argCount(i)), header.streamId, header.frameId);
       }
     }

@@ -113,12 +113,14 @@ public class NotifyDecodeBenchmark {
         bh.consume(scanner.argsOffset(n - 1));
         return;
       }
+      byte[] bytes = scanner.array();
+      int base = scanner.arrayOffset();
       for (int i = 0; i < n; i++) {
         // the agent resolves the name to a route (and its interned name) without decoding it
-        String name = SpopReader.nameEquals(buf, scanner.nameOffset(i), scanner.nameLength(i), "bench") ? "bench"
-            : SpopReader.nameEquals(buf, scanner.nameOffset(i), scanner.nameLength(i), "check-client-ip")
+        String name = SpopReader.nameEquals(bytes, base + scanner.nameOffset(i), scanner.nameLength(i), "bench") ? "bench"
+            : SpopReader.nameEquals(bytes, base + scanner.nameOffset(i), scanner.nameLength(i), "check-client-ip")
                 ? "check-client-ip" : "check-request-meta";
-        SpoeMessage m = new SpoeMessage(buf, scanner.start(i), scanner.end(i), name, scanner.argsOffset(i),
+        SpoeMessage m = new SpoeMessage(bytes, base + scanner.start(i), base + scanner.end(i), name, base + scanner.argsOffset(i),
             scanner.argCount(i));
         if (mode == READ_ARGS) {
           bh.consume(m.getAddress("ip"));

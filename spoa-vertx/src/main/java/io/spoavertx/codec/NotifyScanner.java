@@ -58,6 +58,18 @@ public final class NotifyScanner {
     return count;
   }
 
+  /**
+   * The array holding the scanned bytes (index {@code i} of the buffer is at {@code i + arrayOffset()}):
+   * the buffer's own for heap buffers, a copy of the scanned range otherwise.
+   */
+  public byte[] array() {
+    return reader.array();
+  }
+
+  public int arrayOffset() {
+    return reader.arrayOffset();
+  }
+
   /** Offset of message {@code i}'s first byte (its name length). */
   public int start(int i) {
     return fields[i * FIELDS + START];

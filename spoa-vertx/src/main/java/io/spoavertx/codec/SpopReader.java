@@ -1,9 +1,13 @@
 package io.spoavertx.codec;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A bounds-checked cursor over one frame of a {@link Buffer}. Every read stays inside
@@ -14,6 +18,9 @@ import java.net.UnknownHostException;
 public final class SpopReader {
 
   private Buffer buf;
+  /** The bytes of {@code buf}: index {@code i} of buf is {@code arr[base + i]} (see {@link HeapArrays}). */
+  private byte[] arr;
+  private int base;
   private int pos;
   private int end;
 
@@ -25,7 +32,16 @@ public final class SpopReader {
   }
 
   public SpopReader reset(Buffer buf, int pos, int end) {
+    // Not cached by buffer identity: a buffer that grew has a new array.
     this.buf = buf;
+    ByteBuf bb = buf instanceof BufferInternal ? ((BufferInternal) buf).unwrap() : null;
+    if (bb != null && bb.hasArray()) {
+      this.arr = bb.array();
+      this.base = bb.arrayOffset();
+    } else {
+      this.arr = buf.getBytes(pos, end); // direct memory: a copy of just this range
+      this.base = -pos;
+    }
     this.pos = pos;
     this.end = end;
     return this;
@@ -33,6 +49,15 @@ public final class SpopReader {
 
   public Buffer buffer() {
     return buf;
+  }
+
+  /** The array holding the buffer's bytes: index {@code i} of {@link #buffer()} is at {@code i + arrayOffset()}. */
+  public byte[] array() {
+    return arr;
+  }
+
+  public int arrayOffset() {
+    return base;
   }
 
   public int pos() {
@@ -51,14 +76,15 @@ public final class SpopReader {
     if (pos >= end) {
       throw invalid("frame ends inside a byte field");
     }
-    return buf.getUnsignedByte(pos++);
+    return arr[base + pos++] & 0xFF;
   }
 
   public int readInt() {
     if (end - pos < 4) {
       throw invalid("frame ends inside a 32-bit field");
     }
-    int v = buf.getInt(pos);
+    int i = base + pos;
+    int v = (arr[i] & 0xFF) << 24 | (arr[i + 1] & 0xFF) << 16 | (arr[i + 2] & 0xFF) << 8 | arr[i + 3] & 0xFF;
     pos += 4;
     return v;
   }
@@ -68,7 +94,7 @@ public final class SpopReader {
     if (pos >= end) {
       throw invalid("frame ends inside a varint");
     }
-    long v = buf.getUnsignedByte(pos++);
+    long v = arr[base + pos++] & 0xFF;
     if (v < 240) {
       return v;
     }
@@ -77,7 +103,7 @@ public final class SpopReader {
       if (pos >= end) {
         throw invalid("frame ends inside a varint");
       }
-      long b = buf.getUnsignedByte(pos++);
+      long b = arr[base + pos++] & 0xFF;
       v += b << shift;
       if (b < 128) {
         return v;
@@ -106,7 +132,7 @@ public final class SpopReader {
   /** Reads a bare string (varint length + UTF-8 bytes), as used for names and KV keys. */
   public String readString() {
     int len = readLength();
-    String s = buf.getString(pos, pos + len, "UTF-8");
+    String s = new String(arr, base + pos, len, StandardCharsets.UTF_8);
     pos += len;
     return s;
   }
@@ -166,7 +192,7 @@ public final class SpopReader {
         return readAddress(16);
       case TypeCode.STRING: {
         int len = readLength();
-        String s = buf.getString(pos, pos + len, "UTF-8");
+        String s = new String(arr, base + pos, len, StandardCharsets.UTF_8);
         pos += len;
         return s;
       }
@@ -185,7 +211,7 @@ public final class SpopReader {
     if (end - pos < n) {
       throw invalid("frame ends inside an address");
     }
-    byte[] raw = buf.getBytes(pos, pos + n);
+    byte[] raw = Arrays.copyOfRange(arr, base + pos, base + pos + n);
     pos += n;
     try {
       return InetAddress.getByAddress(raw);
@@ -200,7 +226,13 @@ public final class SpopReader {
    * {@link #skipTypedValue()} for views that keep offsets instead of a reader.
    */
   public static int typedValueEnd(Buffer buf, int off) {
-    int typeByte = buf.getUnsignedByte(off);
+    int base = HeapArrays.offset(buf);
+    return typedValueEnd(HeapArrays.array(buf), base + off) - base;
+  }
+
+  /** {@link #typedValueEnd(Buffer, int)} at index {@code off} of an array: the index just past the value. */
+  public static int typedValueEnd(byte[] a, int off) {
+    int typeByte = a[off] & 0xFF;
     switch (typeByte & 0x0F) {
       case TypeCode.NULL:
       case TypeCode.BOOL:
@@ -209,7 +241,7 @@ public final class SpopReader {
       case TypeCode.UINT32:
       case TypeCode.INT64:
       case TypeCode.UINT64:
-        return Varint.end(buf, off + 1);
+        return Varint.end(a, off + 1);
       case TypeCode.IPV4:
         return off + 5;
       case TypeCode.IPV6:
@@ -217,8 +249,8 @@ public final class SpopReader {
       case TypeCode.STRING:
       case TypeCode.BINARY: {
         int lenAt = off + 1;
-        int b = buf.getUnsignedByte(lenAt);
-        return b < 240 ? lenAt + 1 + b : Varint.end(buf, lenAt) + (int) Varint.read(buf, lenAt);
+        int b = a[lenAt] & 0xFF;
+        return b < 240 ? lenAt + 1 + b : Varint.end(a, lenAt) + (int) Varint.read(a, lenAt);
       }
       default:
         throw invalid("reserved data type " + (typeByte & 0x0F));
@@ -231,6 +263,11 @@ public final class SpopReader {
    * (except for a name holding an unpaired surrogate or U+FFFD, which only decoding can match).
    */
   public static boolean nameEquals(Buffer buf, int off, int len, String s) {
+    return nameEquals(HeapArrays.array(buf), HeapArrays.offset(buf) + off, len, s);
+  }
+
+  /** {@link #nameEquals(Buffer, int, int, String)} over {@code len} bytes at index {@code off} of an array. */
+  public static boolean nameEquals(byte[] a, int off, int len, String s) {
     int n = s.length();
     if (n > len) {
       return false; // every char comes from at least one byte
@@ -238,9 +275,9 @@ public final class SpopReader {
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c > 0x7F) {
-        return utf8Equals(buf, off + i, len - i, s, i);
+        return utf8Equals(a, off + i, len - i, s, i);
       }
-      if (buf.getByte(off + i) != (byte) c) {
+      if (a[off + i] != (byte) c) {
         return false;
       }
     }
@@ -248,7 +285,7 @@ public final class SpopReader {
   }
 
   /** {@link #nameEquals} from char {@code from} of {@code s} (the first non-ASCII one) on. */
-  private static boolean utf8Equals(Buffer buf, int off, int len, String s, int from) {
+  private static boolean utf8Equals(byte[] a, int off, int len, String s, int from) {
     int n = s.length();
     int p = off;
     int end = off + len;
@@ -259,10 +296,10 @@ public final class SpopReader {
         if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
           cp = Character.toCodePoint(c, s.charAt(++i));
         } else {
-          return decodedEquals(buf, off - from, len + from, s);
+          return decodedEquals(a, off - from, len + from, s);
         }
       } else if (c == '\uFFFD') {
-        return decodedEquals(buf, off - from, len + from, s);
+        return decodedEquals(a, off - from, len + from, s);
       }
       int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
       if (end - p < size) {
@@ -270,28 +307,28 @@ public final class SpopReader {
       }
       switch (size) {
         case 1:
-          if (buf.getByte(p) != (byte) cp) {
+          if (a[p] != (byte) cp) {
             return false;
           }
           break;
         case 2:
-          if (buf.getByte(p) != (byte) (0xC0 | cp >> 6)
-              || buf.getByte(p + 1) != (byte) (0x80 | cp & 0x3F)) {
+          if (a[p] != (byte) (0xC0 | cp >> 6)
+              || a[p + 1] != (byte) (0x80 | cp & 0x3F)) {
             return false;
           }
           break;
         case 3:
-          if (buf.getByte(p) != (byte) (0xE0 | cp >> 12)
-              || buf.getByte(p + 1) != (byte) (0x80 | cp >> 6 & 0x3F)
-              || buf.getByte(p + 2) != (byte) (0x80 | cp & 0x3F)) {
+          if (a[p] != (byte) (0xE0 | cp >> 12)
+              || a[p + 1] != (byte) (0x80 | cp >> 6 & 0x3F)
+              || a[p + 2] != (byte) (0x80 | cp & 0x3F)) {
             return false;
           }
           break;
         default:
-          if (buf.getByte(p) != (byte) (0xF0 | cp >> 18)
-              || buf.getByte(p + 1) != (byte) (0x80 | cp >> 12 & 0x3F)
-              || buf.getByte(p + 2) != (byte) (0x80 | cp >> 6 & 0x3F)
-              || buf.getByte(p + 3) != (byte) (0x80 | cp & 0x3F)) {
+          if (a[p] != (byte) (0xF0 | cp >> 18)
+              || a[p + 1] != (byte) (0x80 | cp >> 12 & 0x3F)
+              || a[p + 2] != (byte) (0x80 | cp >> 6 & 0x3F)
+              || a[p + 3] != (byte) (0x80 | cp & 0x3F)) {
             return false;
           }
       }
@@ -301,8 +338,8 @@ public final class SpopReader {
   }
 
   /** What malformed input decodes to (U+FFFD) can only be matched by decoding. */
-  private static boolean decodedEquals(Buffer buf, int off, int len, String s) {
-    return buf.getString(off, off + len, "UTF-8").equals(s);
+  private static boolean decodedEquals(byte[] a, int off, int len, String s) {
+    return new String(a, off, len, StandardCharsets.UTF_8).equals(s);
   }
 
   static SpopException invalid(String message) {

@@ -55,13 +55,18 @@ public final class Varint {
    * {@link #end} for where it stops.
    */
   public static long read(Buffer buf, int off) {
-    long v = buf.getUnsignedByte(off);
+    return read(HeapArrays.array(buf), HeapArrays.offset(buf) + off);
+  }
+
+  /** {@link #read(Buffer, int)} at index {@code off} of an array. */
+  public static long read(byte[] a, int off) {
+    long v = a[off] & 0xFF;
     if (v < 240) {
       return v;
     }
     int shift = 4;
     for (int i = 1; i < MAX_BYTES; i++) {
-      long b = buf.getUnsignedByte(off + i);
+      long b = a[off + i] & 0xFF;
       v += b << shift;
       if (b < 128) {
         return v;
@@ -73,11 +78,17 @@ public final class Varint {
 
   /** Offset just past the (validated) varint at {@code off}. */
   public static int end(Buffer buf, int off) {
-    if (buf.getUnsignedByte(off) < 240) {
+    int base = HeapArrays.offset(buf);
+    return end(HeapArrays.array(buf), base + off) - base;
+  }
+
+  /** {@link #end(Buffer, int)} at index {@code off} of an array: the index just past the varint. */
+  public static int end(byte[] a, int off) {
+    if ((a[off] & 0xFF) < 240) {
       return off + 1;
     }
     int p = off + 1;
-    while (buf.getUnsignedByte(p) >= 128) {
+    while ((a[p] & 0xFF) >= 128) {
       p++;
     }
     return p + 1;

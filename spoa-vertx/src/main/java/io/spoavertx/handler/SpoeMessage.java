@@ -1,17 +1,18 @@
 package io.spoavertx.handler;
 
 import io.spoavertx.codec.DisconnectStatus;
+import io.spoavertx.codec.HeapArrays;
 import io.spoavertx.codec.SpopException;
 import io.spoavertx.codec.SpopReader;
 import io.spoavertx.codec.SpopWriter;
 import io.spoavertx.codec.TypeCode;
 import io.spoavertx.codec.Varint;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One SPOE message of a NOTIFY frame: its name and its named, typed arguments.
@@ -56,7 +57,8 @@ public final class SpoeMessage {
    */
   private static final int OFFSET_MASK = 0xFFFF;
 
-  private final Buffer buf;
+  /** The bytes; the offsets below are indices in it. */
+  private final byte[] arr;
   private final int start;
   private final int end;
   private final String name;
@@ -70,7 +72,17 @@ public final class SpoeMessage {
    * {@code argsStart} is the offset of the first argument.
    */
   public SpoeMessage(Buffer buf, int start, int end, String name, int argsStart, int argCount) {
-    this.buf = buf;
+    this(HeapArrays.array(buf), HeapArrays.offset(buf) + start, HeapArrays.offset(buf) + end, name,
+        HeapArrays.offset(buf) + argsStart, argCount);
+  }
+
+  /**
+   * As {@link #SpoeMessage(Buffer, int, int, String, int, int)}, over an array: the offsets are
+   * indices in {@code array} (e.g. {@link io.spoavertx.codec.NotifyScanner}'s offsets plus its
+   * {@link io.spoavertx.codec.NotifyScanner#arrayOffset()}). The message shares the array.
+   */
+  public SpoeMessage(byte[] array, int start, int end, String name, int argsStart, int argCount) {
+    this.arr = array;
     this.start = start;
     this.end = end;
     this.name = name;
@@ -109,8 +121,7 @@ public final class SpoeMessage {
    */
   public SpoeMessage copy() {
     int len = end - start;
-    Buffer bytes = Buffer.buffer(len).appendBuffer(buf, start, len);
-    SpoeMessage copy = new SpoeMessage(bytes, 0, len, name, argsStart - start, argCount);
+    SpoeMessage copy = new SpoeMessage(Arrays.copyOfRange(arr, start, end), 0, len, name, argsStart - start, argCount);
     copy.cursor = cursor; // relative to argsStart: still right
     return copy;
   }
@@ -126,13 +137,13 @@ public final class SpoeMessage {
   /** Name of argument {@code i}; unnamed arguments have the empty name. */
   public String argName(int i) {
     int at = at(i);
-    int b = buf.getUnsignedByte(at);
-    int len = b < 240 ? b : (int) Varint.read(buf, at);
-    return utf8(buf, b < 240 ? at + 1 : Varint.end(buf, at), len);
+    int b = arr[at] & 0xFF;
+    int len = b < 240 ? b : (int) Varint.read(arr, at);
+    return utf8(b < 240 ? at + 1 : Varint.end(arr, at), len);
   }
 
   public DataType argType(int i) {
-    return DataType.fromCode(buf.getUnsignedByte(valueOffsetOf(at(i))) & 0x0F);
+    return DataType.fromCode(arr[valueOffsetOf(at(i))] & 0x0F);
   }
 
   /** Value of argument {@code i} as a Java object (see {@link Action.SetVar} for the mapping). */
@@ -153,7 +164,7 @@ public final class SpoeMessage {
   /** Type of the named argument, or null if there is none. */
   public DataType typeOf(String argName) {
     int at = rawValueOffset(argName);
-    return at < 0 ? null : DataType.fromCode(buf.getUnsignedByte(at) & 0x0F);
+    return at < 0 ? null : DataType.fromCode(arr[at] & 0x0F);
   }
 
   /** The named argument as a Java object; null if absent or NULL. */
@@ -168,11 +179,11 @@ public final class SpoeMessage {
     if (at < 0) {
       return null;
     }
-    int type = buf.getUnsignedByte(at) & 0x0F;
+    int type = arr[at] & 0x0F;
     if (type == TypeCode.STRING || type == TypeCode.BINARY) {
       int lenAt = at + 1;
-      int b = buf.getUnsignedByte(lenAt);
-      return b < 240 ? utf8(buf, lenAt + 1, b) : utf8(buf, Varint.end(buf, lenAt), (int) Varint.read(buf, lenAt));
+      int b = arr[lenAt] & 0xFF;
+      return b < 240 ? utf8(lenAt + 1, b) : utf8(Varint.end(arr, lenAt), (int) Varint.read(arr, lenAt));
     }
     Object v = valueAt(at);
     return v instanceof InetAddress ? ((InetAddress) v).getHostAddress() : String.valueOf(v);
@@ -184,7 +195,7 @@ public final class SpoeMessage {
     if (at < 0) {
       return null;
     }
-    int type = buf.getUnsignedByte(at) & 0x0F;
+    int type = arr[at] & 0x0F;
     if (type < TypeCode.INT32 || type > TypeCode.UINT64) {
       return null;
     }
@@ -197,7 +208,7 @@ public final class SpoeMessage {
     if (at < 0) {
       return defaultValue;
     }
-    int type = buf.getUnsignedByte(at) & 0x0F;
+    int type = arr[at] & 0x0F;
     return type < TypeCode.INT32 || type > TypeCode.UINT64 ? defaultValue : longValue(type, at);
   }
 
@@ -207,7 +218,7 @@ public final class SpoeMessage {
     if (at < 0) {
       return null;
     }
-    int typeByte = buf.getUnsignedByte(at);
+    int typeByte = arr[at];
     return (typeByte & 0x0F) == TypeCode.BOOL ? (typeByte & 0x10) != 0 : null;
   }
 
@@ -217,9 +228,9 @@ public final class SpoeMessage {
     if (at < 0) {
       return null;
     }
-    int type = buf.getUnsignedByte(at) & 0x0F;
-    return type == TypeCode.IPV4 ? address(buf, at + 1, 4)
-        : type == TypeCode.IPV6 ? address(buf, at + 1, 16) : null;
+    int type = arr[at] & 0x0F;
+    return type == TypeCode.IPV4 ? address(at + 1, 4)
+        : type == TypeCode.IPV6 ? address(at + 1, 16) : null;
   }
 
   /**
@@ -231,15 +242,15 @@ public final class SpoeMessage {
     if (at < 0) {
       return null;
     }
-    int type = buf.getUnsignedByte(at) & 0x0F;
+    int type = arr[at] & 0x0F;
     if (type != TypeCode.STRING && type != TypeCode.BINARY) {
       return null;
     }
     int lenAt = at + 1;
-    int b = buf.getUnsignedByte(lenAt);
-    int data = b < 240 ? lenAt + 1 : Varint.end(buf, lenAt);
-    int len = b < 240 ? b : (int) Varint.read(buf, lenAt);
-    return buf.slice(data, data + len);
+    int b = arr[lenAt] & 0xFF;
+    int data = b < 240 ? lenAt + 1 : Varint.end(arr, lenAt);
+    int len = b < 240 ? b : (int) Varint.read(arr, lenAt);
+    return HeapArrays.wrap(arr, data, len);
   }
 
   /**
@@ -247,7 +258,7 @@ public final class SpoeMessage {
    * long as the message, see the class comment).
    */
   public Buffer encoded() {
-    return buf.slice(start, end);
+    return HeapArrays.wrap(arr, start, end - start);
   }
 
   /** Length of the encoded message in bytes. */
@@ -257,7 +268,7 @@ public final class SpoeMessage {
 
   /** Appends the encoded message to {@code out} (one copy, no intermediate buffer). */
   public void writeTo(Buffer out) {
-    out.appendBuffer(buf, start, end - start);
+    out.appendBytes(arr, start, end - start);
   }
 
   @Override
@@ -276,7 +287,7 @@ public final class SpoeMessage {
   /** Offset of the named argument's type byte; -1 if absent or NULL. */
   private int valueOffset(String argName) {
     int at = rawValueOffset(argName);
-    return at < 0 || (buf.getUnsignedByte(at) & 0x0F) == TypeCode.NULL ? -1 : at;
+    return at < 0 || (arr[at] & 0x0F) == TypeCode.NULL ? -1 : at;
   }
 
   /** Offset of the named argument's type byte; -1 if absent. */
@@ -303,10 +314,10 @@ public final class SpoeMessage {
     int found = -1;
     int foundAt = -1;
     for (int i = from; i < n; i++) {
-      int b = buf.getUnsignedByte(p);
-      int len = b < 240 ? b : (int) Varint.read(buf, p);
-      int nameAt = b < 240 ? p + 1 : Varint.end(buf, p);
-      if (SpopReader.nameEquals(buf, nameAt, len, argName)) {
+      int b = arr[p] & 0xFF;
+      int len = b < 240 ? b : (int) Varint.read(arr, p);
+      int nameAt = b < 240 ? p + 1 : Varint.end(arr, p);
+      if (SpopReader.nameEquals(arr, nameAt, len, argName)) {
         if ((before & queryBit) == 0) {
           save(i, p, before | seen); // no earlier argument can have this name
           return (long) i << 32 | p;
@@ -315,22 +326,22 @@ public final class SpoeMessage {
         foundAt = p;
         break;
       }
-      seen |= nameBit(buf, nameAt, len);
-      p = SpopReader.typedValueEnd(buf, nameAt + len);
+      seen |= nameBit(nameAt, len);
+      p = SpopReader.typedValueEnd(arr, nameAt + len);
     }
     // wrap around: [0, from), in order, so the first match there is the first of all
     p = argsStart;
     int prefix = 0; // names of [0, i)
     for (int i = 0; i < from; i++) {
-      int b = buf.getUnsignedByte(p);
-      int len = b < 240 ? b : (int) Varint.read(buf, p);
-      int nameAt = b < 240 ? p + 1 : Varint.end(buf, p);
-      if (SpopReader.nameEquals(buf, nameAt, len, argName)) {
+      int b = arr[p] & 0xFF;
+      int len = b < 240 ? b : (int) Varint.read(arr, p);
+      int nameAt = b < 240 ? p + 1 : Varint.end(arr, p);
+      if (SpopReader.nameEquals(arr, nameAt, len, argName)) {
         save(i, p, prefix);
         return (long) i << 32 | p;
       }
-      prefix |= nameBit(buf, nameAt, len);
-      p = SpopReader.typedValueEnd(buf, nameAt + len);
+      prefix |= nameBit(nameAt, len);
+      p = SpopReader.typedValueEnd(arr, nameAt + len);
     }
     if (found >= 0) {
       save(found, foundAt, prefix | seen);
@@ -357,11 +368,11 @@ public final class SpoeMessage {
       p = argsStart;
     }
     for (; i < index; i++) {
-      int b = buf.getUnsignedByte(p);
-      int len = b < 240 ? b : (int) Varint.read(buf, p);
-      int nameAt = b < 240 ? p + 1 : Varint.end(buf, p);
-      names |= nameBit(buf, nameAt, len);
-      p = SpopReader.typedValueEnd(buf, nameAt + len);
+      int b = arr[p] & 0xFF;
+      int len = b < 240 ? b : (int) Varint.read(arr, p);
+      int nameAt = b < 240 ? p + 1 : Varint.end(arr, p);
+      names |= nameBit(nameAt, len);
+      p = SpopReader.typedValueEnd(arr, nameAt + len);
     }
     save(index, p, names);
     return p;
@@ -376,13 +387,13 @@ public final class SpoeMessage {
 
   /** Offset of the type byte of the argument whose name starts at {@code nameOffset}. */
   private int valueOffsetOf(int nameOffset) {
-    int b = buf.getUnsignedByte(nameOffset);
-    return b < 240 ? nameOffset + 1 + b : Varint.end(buf, nameOffset) + (int) Varint.read(buf, nameOffset);
+    int b = arr[nameOffset] & 0xFF;
+    return b < 240 ? nameOffset + 1 + b : Varint.end(arr, nameOffset) + (int) Varint.read(arr, nameOffset);
   }
 
   /** Filter bit of a name, from its length and first and last bytes. */
-  private static int nameBit(Buffer buf, int off, int len) {
-    return len == 0 ? 1 : bit(len, buf.getByte(off), buf.getByte(off + len - 1));
+  private int nameBit(int off, int len) {
+    return len == 0 ? 1 : bit(len, arr[off], arr[off + len - 1]);
   }
 
   /** {@link #nameBit} of {@code s}'s UTF-8 encoding when it is ASCII; all bits (unknown) otherwise. */
@@ -410,52 +421,49 @@ public final class SpoeMessage {
   }
 
   private long longValue(int type, int at) {
-    long v = Varint.read(buf, at + 1);
+    long v = Varint.read(arr, at + 1);
     return type == TypeCode.INT32 ? (long) (int) v : v;
   }
 
   /** The typed value at {@code at} as {@link SpopReader#readTypedValue} returns it. */
   private Object valueAt(int at) {
-    int typeByte = buf.getUnsignedByte(at);
+    int typeByte = arr[at] & 0xFF;
     switch (typeByte & 0x0F) {
       case TypeCode.NULL:
         return null;
       case TypeCode.BOOL:
         return (typeByte & 0x10) != 0;
       case TypeCode.INT32:
-        return (int) Varint.read(buf, at + 1);
+        return (int) Varint.read(arr, at + 1);
       case TypeCode.UINT32:
       case TypeCode.INT64:
       case TypeCode.UINT64:
-        return Varint.read(buf, at + 1);
+        return Varint.read(arr, at + 1);
       case TypeCode.IPV4:
-        return address(buf, at + 1, 4);
+        return address(at + 1, 4);
       case TypeCode.IPV6:
-        return address(buf, at + 1, 16);
+        return address(at + 1, 16);
       case TypeCode.STRING:
       case TypeCode.BINARY: {
         int lenAt = at + 1;
-        int b = buf.getUnsignedByte(lenAt);
-        int data = b < 240 ? lenAt + 1 : Varint.end(buf, lenAt);
-        int len = b < 240 ? b : (int) Varint.read(buf, lenAt);
-        return (typeByte & 0x0F) == TypeCode.STRING ? utf8(buf, data, len) : buf.slice(data, data + len);
+        int b = arr[lenAt] & 0xFF;
+        int data = b < 240 ? lenAt + 1 : Varint.end(arr, lenAt);
+        int len = b < 240 ? b : (int) Varint.read(arr, lenAt);
+        return (typeByte & 0x0F) == TypeCode.STRING ? utf8(data, len) : HeapArrays.wrap(arr, data, len);
       }
       default:
         throw new SpopException(DisconnectStatus.INVALID_FRAME, "reserved data type " + (typeByte & 0x0F));
     }
   }
 
-  /** UTF-8 text of {@code len} bytes at {@code off}, copied once (Buffer.getString copies twice). */
-  private static String utf8(Buffer buf, int off, int len) {
-    if (buf instanceof BufferInternal) {
-      return ((BufferInternal) buf).unwrap().toString(off, len, StandardCharsets.UTF_8);
-    }
-    return buf.getString(off, off + len, "UTF-8");
+  /** UTF-8 text of {@code len} bytes at array index {@code off}. */
+  private String utf8(int off, int len) {
+    return new String(arr, off, len, StandardCharsets.UTF_8);
   }
 
-  private static InetAddress address(Buffer buf, int off, int n) {
+  private InetAddress address(int off, int n) {
     try {
-      return InetAddress.getByAddress(buf.getBytes(off, off + n));
+      return InetAddress.getByAddress(Arrays.copyOfRange(arr, off, off + n));
     } catch (UnknownHostException e) {
       throw new AssertionError(e); // only thrown for a wrong length
     }

@@ -3,8 +3,9 @@ package io.spoavertx.agent.impl;
 import io.spoavertx.config.DispatchOptions;
 import io.spoavertx.config.RouteOptions;
 import io.spoavertx.handler.SpoeHandler;
-import io.vertx.core.buffer.Buffer;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -39,19 +40,20 @@ final class RouteTable {
     return new Route(name, r.address() != null ? null : direct, address, deadline);
   }
 
-  Route lookup(Buffer buf, int off, int len) {
-    int h = hash(buf, off, len);
+  /** The route of the message name in {@code len} bytes at index {@code off} of {@code a}. */
+  Route lookup(byte[] a, int off, int len) {
+    int h = hash(a, off, len);
     int mask = slots.length - 1;
     for (int i = h & mask; ; i = (i + 1) & mask) {
       Route r = slots[i];
       if (r == null) {
         break;
       }
-      if (r.hash == h && equals(r.nameBytes, buf, off, len)) {
+      if (r.hash == h && Arrays.equals(r.nameBytes, 0, r.nameBytes.length, a, off, off + len)) {
         return r;
       }
     }
-    String name = buf.getString(off, off + len, "UTF-8");
+    String name = new String(a, off, len, StandardCharsets.UTF_8);
     Route learned = new Route(name, null, options.addressPrefix() + name, options.deadlineMs());
     if (size < MAX_LEARNED) {
       put(learned);
@@ -87,27 +89,15 @@ final class RouteTable {
     return mix(h);
   }
 
-  private static int hash(Buffer buf, int off, int len) {
+  private static int hash(byte[] a, int off, int len) {
     int h = 1;
     for (int i = 0; i < len; i++) {
-      h = 31 * h + buf.getByte(off + i);
+      h = 31 * h + a[off + i];
     }
     return mix(h);
   }
 
   private static int mix(int h) {
     return h ^ (h >>> 16);
-  }
-
-  private static boolean equals(byte[] name, Buffer buf, int off, int len) {
-    if (name.length != len) {
-      return false;
-    }
-    for (int i = 0; i < len; i++) {
-      if (name[i] != buf.getByte(off + i)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -6,6 +6,7 @@ import io.spoavertx.codec.DisconnectStatus;
 import io.spoavertx.codec.FrameHeader;
 import io.spoavertx.codec.FrameParser;
 import io.spoavertx.codec.FrameType;
+import io.spoavertx.codec.HeapArrays;
 import io.spoavertx.codec.HaproxyDisconnect;
 import io.spoavertx.codec.HaproxyHello;
 import io.spoavertx.codec.NotifyScanner;
@@ -167,7 +168,7 @@ public final class SpopConnection implements FrameParser.Handler {
       return;
     }
     readBuf = bb;
-    readView = ReadView.of(bb);
+    readView = HeapArrays.wrap(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
     try {
       onData(readView);
       parser.detach(); // frames held back by a pause are copied: this read is released below
@@ -382,14 +383,16 @@ public final class SpopConnection implements FrameParser.Handler {
     inflight.add(pending);
     agent.inflight++;
     agent.stats.recordInflight(1);
+    byte[] bytes = scanner.array();
+    int base = scanner.arrayOffset();
     for (int i = 0; i < n; i++) {
-      pending.routes[i] = agent.routes.lookup(buf, scanner.nameOffset(i), scanner.nameLength(i));
+      pending.routes[i] = agent.routes.lookup(bytes, base + scanner.nameOffset(i), scanner.nameLength(i));
     }
     int gen = pending.gen;
     for (int i = 0; i < n && pending.gen == gen && !pending.done; i++) {
       Route route = pending.routes[i];
-      SpoeMessage message = new SpoeMessage(buf, scanner.start(i), scanner.end(i), route.name,
-          scanner.argsOffset(i), scanner.argCount(i));
+      SpoeMessage message = new SpoeMessage(bytes, base + scanner.start(i), base + scanner.end(i), route.name,
+          base + scanner.argsOffset(i), scanner.argCount(i));
       dispatch(pending, gen, i, route, message, buf == readView);
     }
     if (pending.gen == gen && !pending.done) {
