@@ -30,7 +30,8 @@ import java.util.Locale;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.spoavertx.bench.AgentBenchMain --mode direct --port 12345
  * </pre>
- * Options: {@code --mode direct|eventbus} (default direct), {@code --host 127.0.0.1}, {@code --port 0},
+ * Options: {@code --mode direct|eventbus|direct-sync|eventbus-sync} (default direct; {@code -sync}: the
+ * same handler written with {@code SpoeHandler.sync}, answering into a list the agent lends), {@code --host 127.0.0.1}, {@code --port 0},
  * {@code --event-loops 1}, {@code --instances 1} (listener verticles), {@code --report-ms 1000}.
  */
 public final class AgentBenchMain {
@@ -46,6 +47,13 @@ public final class AgentBenchMain {
         .setVar(Scope.TXN, "score", port & 0xFF)
         .setVar(Scope.TXN, "deny", flag != null && !flag));
   };
+
+  /** The same handler written with {@link SpoeHandler#sync}: the agent lends the action list. */
+  static final SpoeHandler SYNC_HANDLER = SpoeHandler.sync((m, actions) -> {
+    long port = m.getLong("port", 0);
+    Boolean flag = m.getBoolean("flag");
+    actions.setVar(Scope.TXN, "score", port & 0xFF).setVar(Scope.TXN, "deny", flag != null && !flag);
+  });
 
   public static void main(String[] args) throws Exception {
     String mode = "direct";
@@ -65,7 +73,7 @@ public final class AgentBenchMain {
         case "--report-ms" -> reportMs = Long.parseLong(args[++i]);
         case "--metrics" -> metrics = true;
         default -> {
-          System.err.println("usage: AgentBenchMain [--mode direct|eventbus] [--host H] [--port P] [--event-loops N]"
+          System.err.println("usage: AgentBenchMain [--mode direct|eventbus|direct-sync|eventbus-sync] [--host H] [--port P] [--event-loops N]"
               + " [--instances N] [--report-ms MS] [--metrics]");
           System.exit(2);
         }
@@ -85,17 +93,19 @@ public final class AgentBenchMain {
     if (registry != null) {
       agent.meterRegistry(registry);
     }
-    if (mode.equals("direct")) {
-      agent.directHandler("bench", HANDLER);
-    } else if (mode.equals("eventbus")) {
+    SpoeHandler handler = mode.endsWith("-sync") ? SYNC_HANDLER : HANDLER;
+    String path = mode.replace("-sync", "");
+    if (path.equals("direct")) {
+      agent.directHandler("bench", handler);
+    } else if (path.equals("eventbus")) {
       vertx.deployVerticle(new VerticleBase() {
         @Override
         public Future<?> start() {
-          return SpoeHandlers.register(vertx, "bench", HANDLER).completion();
+          return SpoeHandlers.register(vertx, "bench", handler).completion();
         }
       }).toCompletionStage().toCompletableFuture().get();
     } else {
-      throw new IllegalArgumentException("--mode direct|eventbus");
+      throw new IllegalArgumentException("--mode direct|eventbus|direct-sync|eventbus-sync");
     }
     int bound = agent.start().toCompletionStage().toCompletableFuture().get();
     System.out.println("AgentBenchMain mode=" + mode + (metrics ? " metrics=on" : " metrics=off") + " listening on " + host + ":" + bound + " pid "
@@ -153,7 +163,8 @@ public final class AgentBenchMain {
         sum += b;
       }
     }
-    return sum;
+    // not this reporting thread's own allocation (the thread id array above, the report line)
+    return sum - threads.getCurrentThreadAllocatedBytes();
   }
 
   private static long[] gc() {

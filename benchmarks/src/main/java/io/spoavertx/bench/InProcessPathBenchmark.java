@@ -10,7 +10,9 @@ import io.spoavertx.codec.SpopWriter;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoaCodecs;
 import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.handler.SpoeMessage;
+import io.spoavertx.handler.SyncSpoeHandler;
 import io.spoavertx.handler.internal.LocalRequest;
 import io.spoavertx.testing.SpopClientCodec;
 import io.spoavertx.testing.load.LoadOptions;
@@ -76,6 +78,7 @@ public class InProcessPathBenchmark {
   private Buffer read;
   private Buffer out;
   private FrameParser directParser;
+  private FrameParser directSyncParser;
   private Vertx vertx;
   private Context connection;
   private FrameParser busParser;
@@ -89,6 +92,7 @@ public class InProcessPathBenchmark {
     }
     out = Buffer.buffer(8192);
     directParser = new FrameParser(16380, new DirectPath(out));
+    directSyncParser = new FrameParser(16380, new DirectSyncPath(out));
 
     vertx = Vertx.vertx();
     SpoaCodecs.register(vertx);
@@ -113,6 +117,15 @@ public class InProcessPathBenchmark {
   public int direct() {
     ((BufferInternal) out).unwrap().clear();
     directParser.handle(read);
+    return out.length();
+  }
+
+  /** {@code direct} with {@link AgentBenchMain#SYNC_HANDLER}: a lent action list and reused views, as the agent does. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public int directSync() {
+    ((BufferInternal) out).unwrap().clear();
+    directSyncParser.handle(read);
     return out.length();
   }
 
@@ -145,12 +158,23 @@ public class InProcessPathBenchmark {
         if (!SpopReader.nameEquals(bytes, base + scanner.nameOffset(i), scanner.nameLength(i), "bench")) {
           throw new IllegalStateException("unexpected message");
         }
-        message(new SpoeMessage(bytes, base + scanner.start(i), base + scanner.end(i), "bench", base + scanner.argsOffset(i),
-            scanner.argCount(i)), header.streamId, header.frameId);
+        int from = base + scanner.start(i);
+        int to = base + scanner.end(i);
+        int args = base + scanner.argsOffset(i);
+        SpoeMessage m = reuseViews() ? view.reset(bytes, from, to, "bench", args, scanner.argCount(i))
+            : new SpoeMessage(bytes, from, to, "bench", args, scanner.argCount(i));
+        message(m, header.streamId, header.frameId);
       }
     }
 
     abstract void message(SpoeMessage m, long streamId, long frameId);
+
+    /** Whether messages reuse one view (the agent reuses a view per slot once its handler has answered). */
+    boolean reuseViews() {
+      return false;
+    }
+
+    private final SpoeMessage view = new SpoeMessage(new byte[0], 0, 0, "", 0, 0);
 
     @Override
     public void frameError(SpopException error) {
@@ -175,6 +199,32 @@ public class InProcessPathBenchmark {
     void message(SpoeMessage m, long streamId, long frameId) {
       Future<Actions> f = AgentBenchMain.HANDLER.handle(m);
       writeAck(out, streamId, frameId, f.result());
+    }
+  }
+
+  /** As the agent runs a {@code SpoeHandler.sync} direct handler: one reused view and list per slot. */
+  static final class DirectSyncPath extends Decode {
+    private final Buffer out;
+    private final SpoeHandler.Sync handler = ((SyncSpoeHandler) AgentBenchMain.SYNC_HANDLER).sync();
+    private final Actions actions = Actions.create();
+
+    DirectSyncPath(Buffer out) {
+      this.out = out;
+    }
+
+    @Override
+    boolean reuseViews() {
+      return true;
+    }
+
+    @Override
+    void message(SpoeMessage m, long streamId, long frameId) {
+      try {
+        handler.handle(m, actions.clear());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      writeAck(out, streamId, frameId, actions);
     }
   }
 
@@ -226,6 +276,11 @@ public class InProcessPathBenchmark {
         super(m);
         this.streamId = streamId;
         this.frameId = frameId;
+      }
+
+      @Override
+      public Actions actions() {
+        return Actions.create(); // only a SpoeHandler.sync handler asks; this benchmark's does not
       }
 
       @Override

@@ -191,6 +191,17 @@ public final class Actions {
     return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, 0, length));
   }
 
+  /**
+   * Removes every action, keeping the array for the next ones: what the agent does to the list it
+   * lends a {@link SpoeHandler.Sync} handler before each use. Not allowed on a frozen list.
+   */
+  public Actions clear() {
+    checkMutable();
+    length = 0;
+    count = 0;
+    return this;
+  }
+
   /** Makes this list immutable; the agent does so when it takes the actions. */
   public Actions freeze() {
     frozen = true;

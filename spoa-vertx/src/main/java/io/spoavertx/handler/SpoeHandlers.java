@@ -66,6 +66,17 @@ public final class SpoeHandlers {
   }
 
   private static void handleLocal(SpoeHandler handler, LocalRequest request) {
+    if (handler instanceof SyncSpoeHandler) {
+      Actions actions = request.actions(); // lent by the agent: nothing allocated per message
+      try {
+        ((SyncSpoeHandler) handler).sync().handle(request.message(), actions);
+      } catch (Throwable t) {
+        request.fail(t);
+        return;
+      }
+      request.complete(actions);
+      return;
+    }
     Future<Actions> result;
     try {
       result = handler.handle(request.message());

@@ -25,8 +25,9 @@ import java.util.Arrays;
  *
  * <p><b>Lifetime.</b> The view, and any Buffer it returns ({@link #getBinary}, {@link #encoded},
  * BINARY values of {@link #get} and {@link #argValue}), are valid until the message's handler has
- * answered (completed its future or replied): the agent may then reuse the bytes. Call
- * {@link #copy()} to keep a message longer, and copy a returned Buffer to keep it.
+ * answered (completed its future or replied): the agent may then reuse the bytes, and the view
+ * object itself for a later message. Call {@link #copy()} to keep a message longer, and copy a
+ * returned Buffer to keep it.
  *
  * <p><b>Lookup cost.</b> The message remembers where the last argument found by name or index is (a
  * cursor), and the next lookup starts there, wrapping around once: reading arguments in their order
@@ -57,13 +58,13 @@ public final class SpoeMessage {
    */
   private static final int OFFSET_MASK = 0xFFFF;
 
-  /** The bytes; the offsets below are indices in it. */
-  private final byte[] arr;
-  private final int start;
-  private final int end;
-  private final String name;
-  private final int argsStart;
-  private final int argCount;
+  /** The bytes; the offsets below are indices in it. Not final: the agent reuses views ({@link #reset}). */
+  private byte[] arr;
+  private int start;
+  private int end;
+  private String name;
+  private int argsStart;
+  private int argCount;
   /** See above; a plain field: one handler reads a message at a time, and int writes are atomic. */
   private int cursor;
 
@@ -82,12 +83,22 @@ public final class SpoeMessage {
    * {@link io.spoavertx.codec.NotifyScanner#arrayOffset()}). The message shares the array.
    */
   public SpoeMessage(byte[] array, int start, int end, String name, int argsStart, int argCount) {
+    reset(array, start, end, name, argsStart, argCount);
+  }
+
+  /**
+   * For the agent: makes this view show another message, as the constructor over an array does.
+   * The agent reuses a view once the message's handler has answered (see the class comment).
+   */
+  public SpoeMessage reset(byte[] array, int start, int end, String name, int argsStart, int argCount) {
     this.arr = array;
     this.start = start;
     this.end = end;
     this.name = name;
     this.argsStart = argsStart;
     this.argCount = argCount;
+    this.cursor = 0;
+    return this;
   }
 
   /**

@@ -2,6 +2,9 @@ package io.spoavertx.agent.impl;
 
 import io.netty.buffer.ByteBuf;
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.SpoeMessage;
+
+import java.util.Arrays;
 
 /**
  * One NOTIFY awaiting its ACK: the results of its messages, filled in any order. Owned by its
@@ -24,10 +27,19 @@ final class PendingNotify {
   int gen;
   /** The pooled read the messages are views of, kept until the NOTIFY is finished; or null. */
   ByteBuf read;
+  /**
+   * Per message slot, reused from one NOTIFY to the next: the message view, and the action list
+   * lent to a {@link io.spoavertx.handler.SpoeHandler#sync} handler. A slot finished without its
+   * handler's answer (deadline) forgets them, since that handler may still be using them.
+   */
+  private SpoeMessage[] views;
+  private Actions[] lent;
 
   PendingNotify(int capacity) {
     this.routes = new Route[capacity];
     this.results = new Actions[capacity];
+    this.views = new SpoeMessage[capacity];
+    this.lent = new Actions[capacity];
   }
 
   PendingNotify init(long streamId, long frameId, int messages, long startNanos) {
@@ -37,11 +49,37 @@ final class PendingNotify {
     if (routes.length < messages) {
       routes = new Route[messages];
       results = new Actions[messages];
+      views = Arrays.copyOf(views, messages);
+      lent = Arrays.copyOf(lent, messages);
     }
     this.count = messages;
     this.remaining = messages;
     this.done = false;
     return this;
+  }
+
+  /** The view for message {@code i}, reused if the slot has one. */
+  SpoeMessage view(int i, byte[] array, int start, int end, String name, int argsStart, int argCount) {
+    SpoeMessage v = views[i];
+    if (v == null) {
+      return views[i] = new SpoeMessage(array, start, end, name, argsStart, argCount);
+    }
+    return v.reset(array, start, end, name, argsStart, argCount);
+  }
+
+  /** An empty action list for message {@code i}'s synchronous handler, reused if the slot has one. */
+  Actions actions(int i) {
+    Actions a = lent[i];
+    if (a == null) {
+      return lent[i] = Actions.create();
+    }
+    return a.clear();
+  }
+
+  /** Message {@code i} is finished while its handler may still hold its view and list: never reuse them. */
+  void forget(int i) {
+    views[i] = null;
+    lent[i] = null;
   }
 
   /** Lets go of the read the messages are views of: the NOTIFY is answered or dropped. */

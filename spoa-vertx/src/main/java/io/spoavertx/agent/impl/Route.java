@@ -2,6 +2,7 @@ package io.spoavertx.agent.impl;
 
 import io.spoavertx.handler.SpoaCodecs;
 import io.spoavertx.handler.SpoeHandler;
+import io.spoavertx.handler.SyncSpoeHandler;
 import io.vertx.core.eventbus.DeliveryOptions;
 
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,8 @@ final class Route {
   final byte[] nameBytes;
   final int hash;
   final SpoeHandler direct;
+  /** {@code direct}'s synchronous form when it is a {@link SpoeHandler#sync} handler, else null. */
+  final SpoeHandler.Sync sync;
   final String address;
   final long deadlineNanos;
   final DeliveryOptions delivery;
@@ -24,6 +27,7 @@ final class Route {
     this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
     this.hash = RouteTable.hash(nameBytes);
     this.direct = direct;
+    this.sync = direct instanceof SyncSpoeHandler ? ((SyncSpoeHandler) direct).sync() : null;
     this.address = address;
     this.deadlineNanos = deadlineMs * 1_000_000L;
     // The agent enforces the deadline itself; the event-bus timeout only reclaims the reply

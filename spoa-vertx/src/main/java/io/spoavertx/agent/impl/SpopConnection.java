@@ -391,7 +391,7 @@ public final class SpopConnection implements FrameParser.Handler {
     int gen = pending.gen;
     for (int i = 0; i < n && pending.gen == gen && !pending.done; i++) {
       Route route = pending.routes[i];
-      SpoeMessage message = new SpoeMessage(bytes, base + scanner.start(i), base + scanner.end(i), route.name,
+      SpoeMessage message = pending.view(i, bytes, base + scanner.start(i), base + scanner.end(i), route.name,
           base + scanner.argsOffset(i), scanner.argCount(i));
       dispatch(pending, gen, i, route, message, buf == readView);
     }
@@ -414,6 +414,17 @@ public final class SpopConnection implements FrameParser.Handler {
   }
 
   private void dispatch(PendingNotify pending, int gen, int index, Route route, SpoeMessage message, boolean inRead) {
+    if (route.sync != null) {
+      Actions actions = pending.actions(index);
+      try {
+        route.sync.handle(message, actions);
+      } catch (Throwable t) {
+        handlerFailed(pending, gen, index, t);
+        return;
+      }
+      complete(pending, gen, index, actions, Outcome.OK);
+      return;
+    }
     if (route.direct != null) {
       Future<Actions> result;
       try {
@@ -448,7 +459,8 @@ public final class SpopConnection implements FrameParser.Handler {
    */
   private void send(PendingNotify pending, int gen, int index, Route route, SpoeMessage message, boolean inRead) {
     if (agent.localFirst && LocalHandlers.has(agent.localHandlers, route.address)) {
-      agent.eventBus.send(route.address, new Local(message, pending, gen, index), route.localDelivery);
+      agent.eventBus.send(route.address, new Local(message, pending.actions(index), pending, gen, index),
+          route.localDelivery);
       return;
     }
     if (inRead) {
@@ -462,6 +474,7 @@ public final class SpopConnection implements FrameParser.Handler {
 
   /** A message on its way to a local handler; completes back on this connection's event loop. */
   private final class Local extends LocalRequest implements Handler<Void> {
+    private final Actions lent;
     private final PendingNotify pending;
     private final int gen;
     private final int index;
@@ -469,11 +482,17 @@ public final class SpopConnection implements FrameParser.Handler {
     private Actions actions;
     private Throwable failure;
 
-    Local(SpoeMessage message, PendingNotify pending, int gen, int index) {
+    Local(SpoeMessage message, Actions lent, PendingNotify pending, int gen, int index) {
       super(message);
+      this.lent = lent;
       this.pending = pending;
       this.gen = gen;
       this.index = index;
+    }
+
+    @Override
+    public Actions actions() {
+      return lent;
     }
 
     @Override
@@ -550,7 +569,11 @@ public final class SpopConnection implements FrameParser.Handler {
       return false;
     }
     Route route = pending.routes[index];
-    if (outcome != Outcome.TIMEOUT && System.nanoTime() - (pending.startNanos + route.deadlineNanos) >= 0) {
+    if (outcome == Outcome.TIMEOUT) {
+      pending.forget(index); // its handler may still be using the view and the lent list
+    }
+    long now = System.nanoTime();
+    if (outcome != Outcome.TIMEOUT && now - (pending.startNanos + route.deadlineNanos) >= 0) {
       // Past its deadline an answer is a timeout, even before the sweep has run: an event loop busy
       // past the deadline runs the tasks already queued (an answer from another thread) before the
       // timers that fell due meanwhile (DeadlineTest).
@@ -560,7 +583,7 @@ public final class SpopConnection implements FrameParser.Handler {
       }
       return false;
     }
-    agent.stats.outcome(route.name, outcome, System.nanoTime() - pending.startNanos);
+    agent.stats.outcome(route.name, outcome, now - pending.startNanos);
     pending.results[index] = actions;
     if (--pending.remaining == 0) {
       pending.done = true;

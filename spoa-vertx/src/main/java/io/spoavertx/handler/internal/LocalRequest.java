@@ -20,6 +20,12 @@ public abstract class LocalRequest {
     return message;
   }
 
+  /**
+   * An empty list lent to a {@link io.spoavertx.handler.SpoeHandler#sync} handler, which fills it
+   * and completes the request with it; the request's until then.
+   */
+  public abstract Actions actions();
+
   /** Called once, on the handler's thread, with the handler's actions. */
   public abstract void complete(Actions actions);
 
