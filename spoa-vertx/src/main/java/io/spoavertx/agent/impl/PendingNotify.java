@@ -34,12 +34,15 @@ final class PendingNotify {
    */
   private SpoeMessage[] views;
   private Actions[] lent;
+  /** The connection's event-bus envelope for the slot's message. */
+  private Object[] envelopes;
 
   PendingNotify(int capacity) {
     this.routes = new Route[capacity];
     this.results = new Actions[capacity];
     this.views = new SpoeMessage[capacity];
     this.lent = new Actions[capacity];
+    this.envelopes = new Object[capacity];
   }
 
   PendingNotify init(long streamId, long frameId, int messages, long startNanos) {
@@ -51,6 +54,7 @@ final class PendingNotify {
       results = new Actions[messages];
       views = Arrays.copyOf(views, messages);
       lent = Arrays.copyOf(lent, messages);
+      envelopes = Arrays.copyOf(envelopes, messages);
     }
     this.count = messages;
     this.remaining = messages;
@@ -76,10 +80,22 @@ final class PendingNotify {
     return a.clear();
   }
 
-  /** Message {@code i} is finished while its handler may still hold its view and list: never reuse them. */
+  Object envelope(int i) {
+    return envelopes[i];
+  }
+
+  void envelope(int i, Object envelope) {
+    envelopes[i] = envelope;
+  }
+
+  /**
+   * Message {@code i} is finished while its handler may still hold its view, list and envelope:
+   * never reuse them.
+   */
   void forget(int i) {
     views[i] = null;
     lent[i] = null;
+    envelopes[i] = null;
   }
 
   /** Lets go of the read the messages are views of: the NOTIFY is answered or dropped. */

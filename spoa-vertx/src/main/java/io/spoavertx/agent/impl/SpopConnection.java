@@ -459,7 +459,12 @@ public final class SpopConnection implements FrameParser.Handler {
    */
   private void send(PendingNotify pending, int gen, int index, Route route, SpoeMessage message, boolean inRead) {
     if (agent.localFirst && LocalHandlers.has(agent.localHandlers, route.address)) {
-      agent.eventBus.send(route.address, new Local(message, pending.actions(index), pending, gen, index),
+      Local local = (Local) pending.envelope(index);
+      if (local == null) {
+        local = new Local();
+        pending.envelope(index, local);
+      }
+      agent.eventBus.send(route.address, local.init(message, pending.actions(index), pending, gen, index),
           route.localDelivery);
       return;
     }
@@ -472,22 +477,35 @@ public final class SpopConnection implements FrameParser.Handler {
         .onComplete(ar -> onReply(pending, gen, index, ar));
   }
 
-  /** A message on its way to a local handler; completes back on this connection's event loop. */
+  /**
+   * A message on its way to a local handler; completes back on this connection's event loop. Kept
+   * in its PendingNotify slot and reused once its answer is in (forgotten with the slot's view if
+   * the deadline comes first). Its fields are written on the connection's event loop before the
+   * send, and by the handler before the hop back: each thread's writes reach the other through the
+   * event bus and the event loop's task queue.
+   */
   private final class Local extends LocalRequest implements Handler<Void> {
-    private final Actions lent;
-    private final PendingNotify pending;
-    private final int gen;
-    private final int index;
+    private Actions lent;
+    private PendingNotify pending;
+    private int gen;
+    private int index;
     /** The answer, handed over to the connection's event loop with the envelope itself as the task. */
     private Actions actions;
     private Throwable failure;
 
-    Local(SpoeMessage message, Actions lent, PendingNotify pending, int gen, int index) {
-      super(message);
+    Local() {
+      super(null);
+    }
+
+    Local init(SpoeMessage message, Actions lent, PendingNotify pending, int gen, int index) {
+      message(message);
       this.lent = lent;
       this.pending = pending;
       this.gen = gen;
       this.index = index;
+      this.actions = null;
+      this.failure = null;
+      return this;
     }
 
     @Override

@@ -10,7 +10,8 @@ import io.spoavertx.handler.SpoeMessage;
  */
 public abstract class LocalRequest {
 
-  private final SpoeMessage message;
+  /** Not final: an envelope may be reused for another message once this one is answered. */
+  private SpoeMessage message;
 
   protected LocalRequest(SpoeMessage message) {
     this.message = message;
@@ -18,6 +19,11 @@ public abstract class LocalRequest {
 
   public SpoeMessage message() {
     return message;
+  }
+
+  /** Reuses the envelope for another message (its sender's business: after the answer came back). */
+  protected void message(SpoeMessage message) {
+    this.message = message;
   }
 
   /**

@@ -1,0 +1,138 @@
+package io.spoavertx.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.util.ResourceLeakDetector;
+import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.config.AgentConfig;
+import io.spoavertx.config.ListenerOptions;
+import io.spoavertx.handler.Scope;
+import io.spoavertx.handler.SpoeHandler;
+import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.testing.load.LoadGenerator;
+import io.spoavertx.testing.load.LoadOptions;
+import io.spoavertx.testing.load.LoadReport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.VertxInternal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 5's allocation targets, pinned end to end: the load generator (another Vert.x instance in
+ * this JVM) drives the agent over loopback with the 5-argument {@code bench} message, 8 connections ×
+ * 20 in flight, and the bytes allocated by the agent's event-loop threads (the JVM's per-thread
+ * counters) are divided by the messages answered, after a warm-up run that lets the JIT compile the
+ * path. A {@link SpoeHandler#sync} handler reading 2 arguments and setting 2 variables must cost at
+ * most 64 B per message directly and 330 B through the local event bus (measured: about 10 and
+ * 270, BENCHMARKS.md); a regression that allocates an object or two per message fails here.
+ */
+class HotPathAllocationTest {
+
+  /** AgentBenchMain's handler, in its sync form. */
+  private static final SpoeHandler HANDLER = SpoeHandler.sync((m, actions) -> {
+    long port = m.getLong("port", 0);
+    Boolean flag = m.getBoolean("flag");
+    actions.setVar(Scope.TXN, "score", port & 0xFF).setVar(Scope.TXN, "deny", flag != null && !flag);
+  });
+
+  private Vertx vertx;
+  private Vertx load;
+  private ResourceLeakDetector.Level leakLevel;
+
+  @BeforeEach
+  void setUp() {
+    // The library's tests run with paranoid leak detection, which records a stack trace per
+    // pooled buffer: measured here is the agent as it runs in production.
+    leakLevel = ResourceLeakDetector.getLevel();
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    load = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    load.close().await(10, TimeUnit.SECONDS);
+    vertx.close().await(10, TimeUnit.SECONDS);
+    ResourceLeakDetector.setLevel(leakLevel);
+  }
+
+  @Test
+  void aSyncDirectHandlerCostsAtMost64BytesPerMessage() throws Exception {
+    SpoaAgent agent = agent().directHandler("bench", HANDLER);
+    double perMessage = bytesPerMessage(agent);
+    System.out.printf("HotPathAllocationTest: direct sync handler %.1f B per message%n", perMessage);
+    assertTrue(perMessage <= 64, "direct sync handler: " + perMessage + " B per message, target 64");
+  }
+
+  @Test
+  void aSyncHandlerVerticleCostsAtMost330BytesPerMessage() throws Exception {
+    SpoaAgent agent = agent();
+    vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return SpoeHandlers.register(vertx, "bench", HANDLER).completion();
+      }
+    }).await(10, TimeUnit.SECONDS);
+    double perMessage = bytesPerMessage(agent);
+    System.out.printf("HotPathAllocationTest: event-bus sync handler %.1f B per message%n", perMessage);
+    assertTrue(perMessage <= 330, "event-bus sync handler: " + perMessage + " B per message, target 330");
+  }
+
+  private SpoaAgent agent() {
+    return SpoaAgent.create(vertx, AgentConfig.DEFAULT.withListener(
+        ListenerOptions.DEFAULT.withHost("127.0.0.1").withPort(0)));
+  }
+
+  private double bytesPerMessage(SpoaAgent agent) throws Exception {
+    int port = agent.start().await(10, TimeUnit.SECONDS);
+    Set<Long> loops = eventLoopThreads();
+    LoadOptions options = new LoadOptions().port(port).connections(8).inflight(20)
+        .warmup(Duration.ZERO).duration(Duration.ofSeconds(3));
+    run(options); // warm-up: compiles the path
+    long messages0 = agent.stats().messages(Outcome.OK);
+    long bytes0 = allocated(loops);
+    LoadReport report = run(options.duration(Duration.ofSeconds(2)));
+    long bytes = allocated(loops) - bytes0;
+    long messages = agent.stats().messages(Outcome.OK) - messages0;
+    assertEquals(0, report.errors(), report.summary());
+    assertTrue(messages >= 10_000, "too few messages to measure: " + messages);
+    assertEquals(0, agent.stats().messages(Outcome.ERROR) + agent.stats().messages(Outcome.TIMEOUT));
+    return (double) bytes / messages;
+  }
+
+  private LoadReport run(LoadOptions options) throws Exception {
+    return LoadGenerator.run(load, options).await(60, TimeUnit.SECONDS);
+  }
+
+  /** The agent Vert.x instance's two event-loop threads (new contexts take the event loops in turn). */
+  private Set<Long> eventLoopThreads() throws Exception {
+    Set<Long> ids = new LinkedHashSet<>();
+    for (int i = 0; i < 4; i++) {
+      Future<Long> id = Future.future(p -> ((VertxInternal) vertx).createEventLoopContext()
+          .runOnContext(v -> p.complete(Thread.currentThread().getId())));
+      ids.add(id.await(10, TimeUnit.SECONDS));
+    }
+    assertEquals(2, ids.size(), "expected the agent's 2 event-loop threads: " + ids);
+    return ids;
+  }
+
+  private static long allocated(Set<Long> threads) {
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long id : threads) {
+      sum += mx.getThreadAllocatedBytes(id);
+    }
+    return sum;
+  }
+}
