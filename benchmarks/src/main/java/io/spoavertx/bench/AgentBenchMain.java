@@ -32,7 +32,8 @@ import java.util.Locale;
  * </pre>
  * Options: {@code --mode direct|eventbus|direct-sync|eventbus-sync} (default direct; {@code -sync}: the
  * same handler written with {@code SpoeHandler.sync}, answering into a list the agent lends), {@code --host 127.0.0.1}, {@code --port 0},
- * {@code --event-loops 1}, {@code --instances 1} (listener verticles), {@code --report-ms 1000}.
+ * {@code --event-loops 1}, {@code --instances 1} (listener verticles), {@code --report-ms 1000},
+ * {@code --native} (epoll instead of NIO), {@code --metrics}.
  */
 public final class AgentBenchMain {
 
@@ -63,6 +64,7 @@ public final class AgentBenchMain {
     int instances = 1;
     long reportMs = 1000;
     boolean metrics = false;
+    boolean nativeTransport = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--mode" -> mode = args[++i];
@@ -72,9 +74,10 @@ public final class AgentBenchMain {
         case "--instances" -> instances = Integer.parseInt(args[++i]);
         case "--report-ms" -> reportMs = Long.parseLong(args[++i]);
         case "--metrics" -> metrics = true;
+        case "--native" -> nativeTransport = true;
         default -> {
           System.err.println("usage: AgentBenchMain [--mode direct|eventbus|direct-sync|eventbus-sync] [--host H] [--port P] [--event-loops N]"
-              + " [--instances N] [--report-ms MS] [--metrics]");
+              + " [--instances N] [--report-ms MS] [--metrics] [--native]");
           System.exit(2);
         }
       }
@@ -82,7 +85,7 @@ public final class AgentBenchMain {
     // --metrics: what the launcher runs by default (Vert.x's Micrometer metrics and the agent's
     // spoa_* meters on one Prometheus registry); without it no meter is recorded at all.
     PrometheusMeterRegistry registry = metrics ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
-    VertxOptions options = new VertxOptions().setEventLoopPoolSize(loops);
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(nativeTransport);
     Vertx vertx = metrics
         ? Vertx.builder().with(options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
             .withMetrics(new MicrometerMetricsFactory(registry)).build()

@@ -22,6 +22,11 @@ final class HeapReadAllocator implements ByteBufAllocator {
     this.delegate = delegate;
   }
 
+  /** A pooled heap copy of {@code read}'s readable bytes (for reads that are not heap buffers). */
+  static ByteBuf heapCopy(ByteBuf read) {
+    return HEAP.heapBuffer(read.readableBytes()).writeBytes(read, read.readerIndex(), read.readableBytes());
+  }
+
   static ByteBufAllocator wrap(ByteBufAllocator alloc) {
     return alloc instanceof HeapReadAllocator ? alloc : new HeapReadAllocator(alloc);
   }

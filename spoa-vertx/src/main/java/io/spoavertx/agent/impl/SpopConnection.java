@@ -28,6 +28,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
@@ -159,13 +160,11 @@ public final class SpopConnection implements FrameParser.Handler {
     }
     ByteBuf bb = (ByteBuf) msg;
     if (!bb.hasArray()) {
-      // Not a pooled heap read (e.g. TLS decrypts into direct buffers): a heap copy, as Vert.x's
-      // NetSocket makes of every read.
-      Buffer copy = Buffer.buffer(bb.readableBytes());
-      copy.appendBuffer(BufferInternal.buffer(bb));
-      bb.release();
-      onData(copy);
-      return;
+      // Not a heap read (TLS decrypts into direct buffers; so does the epoll transport): copied
+      // into a pooled heap buffer, then handled like one.
+      ByteBuf direct = bb;
+      bb = HeapReadAllocator.heapCopy(direct);
+      direct.release();
     }
     readBuf = bb;
     readView = HeapArrays.wrap(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
@@ -526,11 +525,9 @@ public final class SpopConnection implements FrameParser.Handler {
     }
 
     private void answer() {
-      if (Vertx.currentContext() == context) {
-        handle(null);
-      } else {
-        context.runOnContext(this);
-      }
+      // On the connection's thread (a handler verticle sharing its event loop) this runs at once,
+      // with the connection's context current; from another thread it is queued to it.
+      ((ContextInternal) context).emit(null, this);
     }
 
     @Override
