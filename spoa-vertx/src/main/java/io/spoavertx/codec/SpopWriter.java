@@ -31,6 +31,29 @@ public final class SpopWriter {
     return start;
   }
 
+  /**
+   * The start of an ACK frame (length, type, FIN flag, stream and frame ids) for a payload of
+   * {@code payloadLength} bytes, written into {@code a} at {@code off}, which has room for it
+   * (at most 29 bytes); returns the offset just past it, where the payload goes.
+   */
+  public static int ackHeader(byte[] a, int off, int payloadLength, long streamId, long frameId) {
+    int frameLength = 1 + 4 + Varint.size(streamId) + Varint.size(frameId) + payloadLength;
+    putInt(a, off, frameLength);
+    a[off + 4] = (byte) FrameType.ACK;
+    putInt(a, off + 5, FrameType.FLAG_FIN);
+    return Varint.write(a, Varint.write(a, off + 9, streamId), frameId);
+  }
+
+  /** The most {@link #ackHeader} writes. */
+  public static final int MAX_ACK_HEADER = 4 + 1 + 4 + 2 * Varint.MAX_BYTES;
+
+  private static void putInt(byte[] a, int off, int v) {
+    a[off] = (byte) (v >>> 24);
+    a[off + 1] = (byte) (v >>> 16);
+    a[off + 2] = (byte) (v >>> 8);
+    a[off + 3] = (byte) v;
+  }
+
   /** Patches the length of the frame begun at {@code start}; returns the frame length. */
   public static int endFrame(Buffer out, int start) {
     int len = out.length() - start - 4;

@@ -73,6 +73,8 @@ public final class SpopConnection implements FrameParser.Handler {
   private final ArrayList<PendingNotify> inflight = new ArrayList<>();
   /** Finished {@link PendingNotify}s ready for reuse. */
   private final ArrayDeque<PendingNotify> pool = new ArrayDeque<>();
+  /** Where an ACK is assembled before it is copied to the output. */
+  private byte[] ackScratch = new byte[256];
 
   private State state = State.AWAIT_HELLO;
   private boolean framesSeen;
@@ -628,28 +630,34 @@ public final class SpopConnection implements FrameParser.Handler {
     }
   }
 
+  /**
+   * Writes the ACK of a finished NOTIFY: assembled in a per-connection array (header, then each
+   * message's actions in order), then appended to the output buffer in one copy.
+   */
   private void writeAck(PendingNotify pending) {
     pending.done = true;
-    Buffer buf = output();
-    int start = buf.length();
-    int headerLen = 1 + 4 + Varint.size(pending.streamId) + Varint.size(pending.frameId);
     int payload = 0;
     for (int i = 0; i < pending.count; i++) {
       payload += pending.results[i].encodedLength();
     }
-    SpopWriter.beginFrame(buf, FrameType.ACK, pending.streamId, pending.frameId);
-    if (headerLen + payload <= maxFrameSize) {
-      for (int i = 0; i < pending.count; i++) {
-        pending.results[i].writeTo(buf);
-      }
-    } else {
+    int headerLen = 1 + 4 + Varint.size(pending.streamId) + Varint.size(pending.frameId);
+    if (headerLen + payload > maxFrameSize) {
       // ACKs cannot be fragmented (HAProxy 2.6 rejects them): send none of the actions.
       agent.stats.recordAcksTooBig();
       agent.handlerLog.warn("connection " + id + ": actions of stream " + pending.streamId + " frame "
           + pending.frameId + " take " + payload + " bytes, more than max-frame-size " + maxFrameSize
           + ": ACK sent without actions");
+      payload = -1;
     }
-    SpopWriter.endFrame(buf, start);
+    int size = SpopWriter.MAX_ACK_HEADER + Math.max(payload, 0);
+    byte[] a = ackScratch.length >= size ? ackScratch : (ackScratch = new byte[Math.max(size, 2 * ackScratch.length)]);
+    int p = SpopWriter.ackHeader(a, 0, Math.max(payload, 0), pending.streamId, pending.frameId);
+    if (payload > 0) {
+      for (int i = 0; i < pending.count; i++) {
+        p = pending.results[i].writeTo(a, p);
+      }
+    }
+    output().appendBytes(a, 0, p);
     agent.stats.recordFrameOut(FrameType.ACK);
     agent.stats.recordAck(System.nanoTime() - pending.startNanos);
     scheduleFlush();
