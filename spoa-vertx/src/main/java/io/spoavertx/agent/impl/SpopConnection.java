@@ -622,10 +622,13 @@ public final class SpopConnection implements FrameParser.Handler {
     return true;
   }
 
-  /** Keeps a finished NOTIFY's object for the next one (a connection holds at most its in-flight bound). */
+  /**
+   * Keeps a finished NOTIFY's object, with its views, lent lists and envelopes, for a later one: as
+   * many as the connection may have in flight, so a connection at its bound allocates none.
+   */
   private void recycle(PendingNotify pending) {
     pending.recycle();
-    if (pool.size() < 64) {
+    if (pool.size() < protocol.maxInFlightPerConnection()) {
       pool.push(pending);
     }
   }
