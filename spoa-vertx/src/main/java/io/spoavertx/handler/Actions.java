@@ -246,7 +246,7 @@ public final class Actions {
   }
 
   /** {@link #decode(Buffer)} of {@code [start, end)} of {@code buf}, without slicing it. */
-  static Actions decode(Buffer buf, int start, int end) {
+  public static Actions decode(Buffer buf, int start, int end) {
     SpopReader r = new SpopReader(buf, start, end);
     int n = 0;
     while (r.hasRemaining()) {

@@ -1,14 +1,21 @@
 package io.spoavertx.handler;
 
+import io.spoavertx.handler.internal.ActionsBatch;
+import io.spoavertx.handler.internal.LocalRequest;
+import io.spoavertx.handler.internal.MessageBatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
-import io.spoavertx.handler.internal.LocalRequest;
+
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
- * Event-bus codecs for {@link SpoeMessage} and {@link Actions}. Local delivery passes the same
- * immutable object (no copy); across the cluster both travel in their SPOP encoding, prefixed by
- * a length. They must be registered on every node, which {@link #register} does idempotently.
+ * Event-bus codecs for {@link SpoeMessage} and {@link Actions}, and for the batches of them the
+ * agent exchanges with handler nodes ({@link MessageBatch}, {@link ActionsBatch}). Local delivery
+ * passes the same immutable object (no copy); across the cluster they travel in their SPOP
+ * encoding, prefixed by lengths. They must be registered on every node, which {@link #register}
+ * does idempotently.
  */
 public final class SpoaCodecs {
 
@@ -33,6 +40,56 @@ public final class SpoaCodecs {
       vertx.eventBus().registerCodec(new LocalRequestCodec());
     } catch (IllegalStateException alreadyRegistered) {
       // idem
+    }
+    try {
+      vertx.eventBus().registerDefaultCodec(MessageBatch.class, new Codec<>("spoa-message-batch",
+          (out, b) -> b.encodeTo(out), MessageBatch::decodeFrom));
+    } catch (IllegalStateException alreadyRegistered) {
+      // idem
+    }
+    try {
+      vertx.eventBus().registerDefaultCodec(ActionsBatch.class, new Codec<>("spoa-actions-batch",
+          (out, b) -> b.encodeTo(out), ActionsBatch::decodeFrom));
+    } catch (IllegalStateException alreadyRegistered) {
+      // idem
+    }
+  }
+
+  /** A codec of an immutable internal type: passed as is locally, in its wire form across the cluster. */
+  static final class Codec<T> implements MessageCodec<T, T> {
+    private final String name;
+    private final BiConsumer<Buffer, T> encode;
+    private final BiFunction<Buffer, Integer, T> decode;
+
+    Codec(String name, BiConsumer<Buffer, T> encode, BiFunction<Buffer, Integer, T> decode) {
+      this.name = name;
+      this.encode = encode;
+      this.decode = decode;
+    }
+
+    @Override
+    public void encodeToWire(Buffer buffer, T t) {
+      encode.accept(buffer, t);
+    }
+
+    @Override
+    public T decodeFromWire(int pos, Buffer buffer) {
+      return decode.apply(buffer, pos);
+    }
+
+    @Override
+    public T transform(T t) {
+      return t;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
     }
   }
 

@@ -1,14 +1,19 @@
 package io.spoavertx.handler;
 
+import io.spoavertx.handler.internal.ActionsBatch;
+import io.spoavertx.handler.internal.LocalHandlers;
+import io.spoavertx.handler.internal.LocalRequest;
+import io.spoavertx.handler.internal.MessageBatch;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Closeable;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.Closeable;
-import io.spoavertx.handler.internal.LocalHandlers;
-import io.spoavertx.handler.internal.LocalRequest;
+
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Registers {@link SpoeHandler}s on the event bus, where the agent sends each message by default.
@@ -42,6 +47,8 @@ public final class SpoeHandlers {
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
       if (m.body() instanceof LocalRequest local) {
         handleLocal(handler, local);
+      } else if (m.body() instanceof MessageBatch batch) {
+        handleBatch(handler, m, batch);
       } else {
         @SuppressWarnings("unchecked")
         Message<SpoeMessage> remote = (Message<SpoeMessage>) (Message<?>) m;
@@ -101,6 +108,54 @@ public final class SpoeHandlers {
       request.complete(actions == null ? Actions.none() : actions.freeze());
     } else {
       request.fail(ar.cause());
+    }
+  }
+
+  /** The messages of a batch from the agent, each to the handler; one reply with all the answers. */
+  private static void handleBatch(SpoeHandler handler, Message<Object> m, MessageBatch batch) {
+    SpoeMessage[] messages;
+    try {
+      messages = batch.messages();
+    } catch (RuntimeException e) {
+      m.fail(HANDLER_FAILED, "malformed message batch: " + e.getMessage());
+      return;
+    }
+    int n = messages.length;
+    Actions[] actions = new Actions[n];
+    String[] failures = new String[n];
+    // answers may come from other threads: each writes its slot, then counts down; the last replies
+    AtomicInteger remaining = new AtomicInteger(n);
+    Runnable done = () -> m.reply(new ActionsBatch(actions, failures));
+    if (n == 0) {
+      done.run();
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      int k = i;
+      Future<Actions> result;
+      try {
+        result = handler.handle(messages[i]);
+      } catch (Throwable t) {
+        result = Future.failedFuture(t);
+      }
+      if (result == null) {
+        result = Future.failedFuture(new NullPointerException("handler returned a null future"));
+      }
+      Handler<AsyncResult<Actions>> record = ar -> {
+        if (ar.succeeded()) {
+          actions[k] = ar.result() == null ? Actions.none() : ar.result().freeze();
+        } else {
+          failures[k] = String.valueOf(ar.cause());
+        }
+        if (remaining.decrementAndGet() == 0) {
+          done.run();
+        }
+      };
+      if (result.isComplete()) {
+        record.handle(result);
+      } else {
+        result.onComplete(record);
+      }
     }
   }
 

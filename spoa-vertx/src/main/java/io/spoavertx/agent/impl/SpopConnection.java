@@ -17,8 +17,10 @@ import io.spoavertx.codec.Varint;
 import io.spoavertx.config.ProtocolOptions;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoeMessage;
+import io.spoavertx.handler.internal.ActionsBatch;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.internal.LocalRequest;
+import io.spoavertx.handler.internal.MessageBatch;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -40,6 +42,9 @@ import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -57,6 +62,9 @@ public final class SpopConnection implements FrameParser.Handler {
   private static final AtomicLong IDS = new AtomicLong();
   /** How long a connection that sent AGENT-DISCONNECT waits for the peer to close it (see {@link #close}). */
   static final long LINGER_MS = 1000;
+  /** Bounds of one batch of messages to a handler address outside this JVM. */
+  static final int MAX_BATCH_MESSAGES = 256;
+  static final int MAX_BATCH_BYTES = 256 * 1024;
 
   private enum State { AWAIT_HELLO, READY, CLOSING, CLOSED }
 
@@ -73,6 +81,9 @@ public final class SpopConnection implements FrameParser.Handler {
   private final ArrayList<PendingNotify> inflight = new ArrayList<>();
   /** Finished {@link PendingNotify}s ready for reuse. */
   private final ArrayDeque<PendingNotify> pool = new ArrayDeque<>();
+  /** Batches of messages for handlers outside this JVM, by address, gathered during a read. */
+  private final Map<String, Remote> remotes = new HashMap<>(4);
+  private boolean remoteSendScheduled;
   /** Where an ACK is assembled before it is copied to the output. */
   private byte[] ackScratch = new byte[256];
 
@@ -188,6 +199,7 @@ public final class SpopConnection implements FrameParser.Handler {
     } finally {
       inRead = false;
     }
+    sendRemotes();
     flush();
   }
 
@@ -469,13 +481,98 @@ public final class SpopConnection implements FrameParser.Handler {
           route.localDelivery);
       return;
     }
-    if (inRead) {
-      // Possibly to another node, encoded when Vert.x gets to it (maybe after the deadline has
-      // answered the NOTIFY and released the read): send a copy of the message's bytes.
-      message = message.copy();
+    // Possibly to another node: gathered with the other messages for this address until the read
+    // (or this burst of dispatch) ends, then sent as one request. The batch copies the bytes.
+    Remote batch = remotes.get(route.address);
+    if (batch == null) {
+      batch = new Remote(route);
+      remotes.put(route.address, batch);
     }
-    agent.eventBus.<Actions>request(route.address, message, route.delivery)
-        .onComplete(ar -> onReply(pending, gen, index, ar));
+    batch.add(message, pending, gen, index);
+    if (batch.size() >= MAX_BATCH_MESSAGES || batch.batch.byteLength() >= MAX_BATCH_BYTES) {
+      remotes.remove(route.address);
+      batch.send();
+    } else if (!inRead && !remoteSendScheduled) {
+      remoteSendScheduled = true;
+      context.runOnContext(v -> sendRemotes());
+    }
+  }
+
+  /** Sends the batches gathered for handlers elsewhere (the end of a read does, or a task after a burst). */
+  private void sendRemotes() {
+    remoteSendScheduled = false;
+    if (remotes.isEmpty()) {
+      return;
+    }
+    for (Remote r : remotes.values()) {
+      r.send();
+    }
+    remotes.clear();
+  }
+
+  /** Messages of this connection on their way to one address outside this JVM, and their slots. */
+  private final class Remote {
+    final Route route;
+    final MessageBatch batch = new MessageBatch();
+    PendingNotify[] pendings = new PendingNotify[8];
+    int[] gens = new int[8];
+    int[] indexes = new int[8];
+
+    Remote(Route route) {
+      this.route = route;
+    }
+
+    int size() {
+      return batch.count();
+    }
+
+    void add(SpoeMessage message, PendingNotify pending, int gen, int index) {
+      int n = batch.count();
+      if (n == pendings.length) {
+        pendings = Arrays.copyOf(pendings, 2 * n);
+        gens = Arrays.copyOf(gens, 2 * n);
+        indexes = Arrays.copyOf(indexes, 2 * n);
+      }
+      pendings[n] = pending;
+      gens[n] = gen;
+      indexes[n] = index;
+      batch.add(message);
+    }
+
+    void send() {
+      agent.eventBus.request(route.address, batch, route.delivery).onComplete(this::onReply);
+    }
+
+    private void onReply(AsyncResult<Message<Object>> ar) {
+      int n = batch.count();
+      if (ar.succeeded()) {
+        Object body = ar.result().body();
+        if (!(body instanceof ActionsBatch)) {
+          // not a SpoeHandlers consumer: it does not know batches (e.g. a plain consumer replying Actions)
+          IllegalStateException e = new IllegalStateException("the consumer at '" + route.address
+              + "' answered a batch of messages with " + (body == null ? "null" : body.getClass().getName())
+              + ": register handlers with SpoeHandlers");
+          for (int k = 0; k < n; k++) {
+            handlerFailed(pendings[k], gens[k], indexes[k], e);
+          }
+          return;
+        }
+        ActionsBatch answers = (ActionsBatch) body;
+        for (int k = 0; k < n; k++) {
+          Actions actions = k < answers.count() ? answers.actions(k) : null;
+          if (actions != null) {
+            complete(pendings[k], gens[k], indexes[k], actions, Outcome.OK);
+          } else {
+            handlerFailed(pendings[k], gens[k], indexes[k], new IllegalStateException(
+                k < answers.count() ? answers.failure(k) : "no answer in the handler's reply"));
+          }
+        }
+        return;
+      }
+      for (int k = 0; k < n; k++) {
+        requestFailed(pendings[k], gens[k], indexes[k], ar.cause());
+      }
+    }
   }
 
   /**
@@ -552,13 +649,8 @@ public final class SpopConnection implements FrameParser.Handler {
     }
   }
 
-  private void onReply(PendingNotify pending, int gen, int index, AsyncResult<Message<Actions>> ar) {
-    if (ar.succeeded()) {
-      Actions actions = ar.result().body();
-      complete(pending, gen, index, actions == null ? Actions.none() : actions, Outcome.OK);
-      return;
-    }
-    Throwable cause = ar.cause();
+  /** A request to a handler address failed (no handler there, a failure reply, a timeout). */
+  private void requestFailed(PendingNotify pending, int gen, int index, Throwable cause) {
     if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.NO_HANDLERS) {
       Route route = pending.gen == gen ? pending.routes[index] : null;
       if (complete(pending, gen, index, Actions.none(), Outcome.NO_HANDLER)) {
