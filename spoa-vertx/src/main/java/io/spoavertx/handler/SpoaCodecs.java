@@ -1,6 +1,7 @@
 package io.spoavertx.handler;
 
 import io.spoavertx.handler.internal.ActionsBatch;
+import io.spoavertx.handler.internal.LocalBatch;
 import io.spoavertx.handler.internal.LocalRequest;
 import io.spoavertx.handler.internal.MessageBatch;
 import io.vertx.core.Vertx;
@@ -38,6 +39,15 @@ public final class SpoaCodecs {
     }
     try {
       vertx.eventBus().registerCodec(new LocalRequestCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // idem
+    }
+    try {
+      vertx.eventBus().registerDefaultCodec(LocalBatch.class, new Codec<>("spoa-local-batch", (out, b) -> {
+        throw new IllegalStateException("a LocalBatch never leaves its JVM");
+      }, (in, pos) -> {
+        throw new IllegalStateException("a LocalBatch never leaves its JVM");
+      }));
     } catch (IllegalStateException alreadyRegistered) {
       // idem
     }

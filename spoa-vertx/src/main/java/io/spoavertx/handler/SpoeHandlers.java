@@ -1,6 +1,7 @@
 package io.spoavertx.handler;
 
 import io.spoavertx.handler.internal.ActionsBatch;
+import io.spoavertx.handler.internal.LocalBatch;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.internal.LocalRequest;
 import io.spoavertx.handler.internal.MessageBatch;
@@ -47,6 +48,10 @@ public final class SpoeHandlers {
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
       if (m.body() instanceof LocalRequest local) {
         handleLocal(handler, local);
+      } else if (m.body() instanceof LocalBatch batch) {
+        for (int i = 0, n = batch.count(); i < n; i++) {
+          handleLocal(handler, batch.get(i));
+        }
       } else if (m.body() instanceof MessageBatch batch) {
         handleBatch(handler, m, batch);
       } else {

@@ -21,6 +21,8 @@ final class Route {
   final DeliveryOptions delivery;
   /** For LocalRequests: consumers in this JVM only (never encoded for the wire). */
   final DeliveryOptions localDelivery;
+  /** For LocalBatches (their codec is the default one of their class). */
+  final DeliveryOptions localBatchDelivery;
 
   Route(String name, SpoeHandler direct, String address, long deadlineMs) {
     this.name = name;
@@ -34,5 +36,6 @@ final class Route {
     // handler of a request whose answer never comes.
     this.delivery = new DeliveryOptions().setSendTimeout(deadlineMs + 1_000L);
     this.localDelivery = new DeliveryOptions().setLocalOnly(true).setCodecName(SpoaCodecs.LOCAL_REQUEST_CODEC);
+    this.localBatchDelivery = new DeliveryOptions().setLocalOnly(true);
   }
 }

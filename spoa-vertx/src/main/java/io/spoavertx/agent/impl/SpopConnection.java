@@ -18,6 +18,7 @@ import io.spoavertx.config.ProtocolOptions;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.internal.ActionsBatch;
+import io.spoavertx.handler.internal.LocalBatch;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.internal.LocalRequest;
 import io.spoavertx.handler.internal.MessageBatch;
@@ -83,7 +84,10 @@ public final class SpopConnection implements FrameParser.Handler {
   private final ArrayDeque<PendingNotify> pool = new ArrayDeque<>();
   /** Batches of messages for handlers outside this JVM, by address, gathered during a read. */
   private final Map<String, Remote> remotes = new HashMap<>(4);
-  private boolean remoteSendScheduled;
+  /** Envelopes for handlers in this JVM, by address, gathered during a read; their routes in order. */
+  private final Map<String, LocalBatch> localBatches = new HashMap<>(4);
+  private final ArrayList<Route> localRoutes = new ArrayList<>(4);
+  private boolean batchesScheduled;
   /** Where an ACK is assembled before it is copied to the output. */
   private byte[] ackScratch = new byte[256];
 
@@ -199,7 +203,7 @@ public final class SpopConnection implements FrameParser.Handler {
     } finally {
       inRead = false;
     }
-    sendRemotes();
+    sendBatches();
     flush();
   }
 
@@ -467,8 +471,10 @@ public final class SpopConnection implements FrameParser.Handler {
   /**
    * One message over the event bus. To a handler registered in this JVM it goes as a
    * {@link LocalRequest} that the handler completes directly: no reply address, reply handler or
-   * timer. Otherwise (another cluster node, or no handler at all) as a request/reply. A request to
-   * a node that dies is not failed early by Vert.x: the message's deadline bounds it.
+   * timer. Otherwise (another cluster node, or no handler at all) as part of a request/reply. Either
+   * way the messages of one read for one address travel together (a {@link LocalBatch}, a
+   * {@link MessageBatch}), sent when the read ends. A request to a node that dies is not failed
+   * early by Vert.x: the messages' deadlines bound it.
    */
   private void send(PendingNotify pending, int gen, int index, Route route, SpoeMessage message, boolean inRead) {
     if (agent.localFirst && LocalHandlers.has(agent.localHandlers, route.address)) {
@@ -477,8 +483,22 @@ public final class SpopConnection implements FrameParser.Handler {
         local = new Local();
         pending.envelope(index, local);
       }
-      agent.eventBus.send(route.address, local.init(message, pending.actions(index), pending, gen, index),
-          route.localDelivery);
+      local.init(message, pending.actions(index), pending, gen, index);
+      // gathered with the other messages for this address until the read (or burst) ends
+      LocalBatch batch = localBatches.get(route.address);
+      if (batch == null) {
+        batch = new LocalBatch();
+        localBatches.put(route.address, batch);
+        localRoutes.add(route);
+      }
+      batch.add(local);
+      if (batch.count() >= MAX_BATCH_MESSAGES) {
+        localBatches.remove(route.address);
+        localRoutes.remove(route);
+        agent.eventBus.send(route.address, batch, route.localBatchDelivery);
+      } else {
+        scheduleBatches(inRead);
+      }
       return;
     }
     // Possibly to another node: gathered with the other messages for this address until the read
@@ -492,22 +512,36 @@ public final class SpopConnection implements FrameParser.Handler {
     if (batch.size() >= MAX_BATCH_MESSAGES || batch.batch.byteLength() >= MAX_BATCH_BYTES) {
       remotes.remove(route.address);
       batch.send();
-    } else if (!inRead && !remoteSendScheduled) {
-      remoteSendScheduled = true;
-      context.runOnContext(v -> sendRemotes());
+    } else {
+      scheduleBatches(inRead);
     }
   }
 
-  /** Sends the batches gathered for handlers elsewhere (the end of a read does, or a task after a burst). */
-  private void sendRemotes() {
-    remoteSendScheduled = false;
-    if (remotes.isEmpty()) {
-      return;
+  /** The end of the read sends the batches; outside a read, a task does, after this burst. */
+  private void scheduleBatches(boolean inRead) {
+    if (!inRead && !batchesScheduled) {
+      batchesScheduled = true;
+      context.runOnContext(v -> sendBatches());
     }
-    for (Remote r : remotes.values()) {
-      r.send();
+  }
+
+  /** Sends the batches gathered for handlers in this JVM and elsewhere. */
+  private void sendBatches() {
+    batchesScheduled = false;
+    if (!localRoutes.isEmpty()) {
+      for (int i = 0; i < localRoutes.size(); i++) {
+        Route route = localRoutes.get(i);
+        agent.eventBus.send(route.address, localBatches.get(route.address), route.localBatchDelivery);
+      }
+      localRoutes.clear();
+      localBatches.clear();
     }
-    remotes.clear();
+    if (!remotes.isEmpty()) {
+      for (Remote r : remotes.values()) {
+        r.send();
+      }
+      remotes.clear();
+    }
   }
 
   /** Messages of this connection on their way to one address outside this JVM, and their slots. */
