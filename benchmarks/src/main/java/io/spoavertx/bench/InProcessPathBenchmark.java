@@ -13,6 +13,7 @@ import io.spoavertx.handler.SpoeHandlers;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.SyncSpoeHandler;
+import io.spoavertx.handler.internal.LocalBatch;
 import io.spoavertx.handler.internal.LocalRequest;
 import io.spoavertx.testing.SpopClientCodec;
 import io.spoavertx.testing.load.LoadOptions;
@@ -52,9 +53,9 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@code direct}: parse, scan, view, handler, ACK written into a reused buffer, on the
  *       benchmark thread, as a direct handler runs on the connection's event loop;</li>
- *   <li>{@code eventBus}: the same, each message sent on the event bus as the agent sends it to a
- *       handler verticle in its JVM (a {@code LocalRequest} with the local codec, to a consumer
- *       registered with {@link SpoeHandlers} in a verticle on another event loop); answers come
+ *   <li>{@code eventBus}: the same, the messages sent on the event bus as the agent sends them to a
+ *       handler verticle in its JVM (the {@code LocalRequest}s of the read in one {@code LocalBatch},
+ *       to a consumer registered with {@link SpoeHandlers} in a verticle on another event loop); answers come
  *       back to the "connection" event loop, which writes each ACK; the benchmark thread waits for
  *       the {@value #BATCH} ACKs.</li>
  * </ul>
@@ -234,7 +235,7 @@ public class InProcessPathBenchmark {
     final Start start = new Start();
     final Context connection;
     final Vertx vertx;
-    final DeliveryOptions delivery = new DeliveryOptions().setCodecName(SpoaCodecs.LOCAL_REQUEST_CODEC).setLocalOnly(true);
+    final DeliveryOptions batchDelivery = new DeliveryOptions().setLocalOnly(true);
     volatile Thread waiter;
     volatile int acks;
 
@@ -244,9 +245,12 @@ public class InProcessPathBenchmark {
       this.waiter = waiter;
     }
 
+    /** As the agent does since its local batches: the requests of one read go in one delivery. */
+    LocalBatch batch;
+
     @Override
     void message(SpoeMessage m, long streamId, long frameId) {
-      vertx.eventBus().send(SpoeHandlers.address("bench"), new Request(m, streamId, frameId), delivery);
+      batch.add(new Request(m, streamId, frameId));
     }
 
     final class Start implements Handler<Void> {
@@ -262,7 +266,9 @@ public class InProcessPathBenchmark {
       @Override
       public void handle(Void v) {
         ((BufferInternal) out).unwrap().clear();
+        batch = new LocalBatch();
         parser.handle(read);
+        vertx.eventBus().send(SpoeHandlers.address("bench"), batch, batchDelivery);
       }
     }
 
