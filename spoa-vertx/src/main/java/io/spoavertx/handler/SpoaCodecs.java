@@ -27,41 +27,25 @@ public final class SpoaCodecs {
   }
 
   public static void register(Vertx vertx) {
+    registerDefault(vertx, SpoeMessage.class, new MessageCodecImpl());
+    registerDefault(vertx, Actions.class, new ActionsCodecImpl());
+    registerDefault(vertx, MessageBatch.class,
+        new Codec<>("spoa-message-batch", (out, b) -> b.encodeTo(out), MessageBatch::decodeFrom));
+    registerDefault(vertx, ActionsBatch.class,
+        new Codec<>("spoa-actions-batch", (out, b) -> b.encodeTo(out), ActionsBatch::decodeFrom));
+    registerDefault(vertx, LocalBatch.class, Codec.localOnly("spoa-local-batch"));
     try {
-      vertx.eventBus().registerDefaultCodec(SpoeMessage.class, new MessageCodecImpl());
+      vertx.eventBus().registerCodec(Codec.<LocalRequest>localOnly(LOCAL_REQUEST_CODEC));
     } catch (IllegalStateException alreadyRegistered) {
       // another agent or handler on this Vert.x instance registered it first
     }
+  }
+
+  private static <T> void registerDefault(Vertx vertx, Class<T> type, MessageCodec<T, ?> codec) {
     try {
-      vertx.eventBus().registerDefaultCodec(Actions.class, new ActionsCodecImpl());
+      vertx.eventBus().registerDefaultCodec(type, codec);
     } catch (IllegalStateException alreadyRegistered) {
-      // idem
-    }
-    try {
-      vertx.eventBus().registerCodec(new LocalRequestCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // idem
-    }
-    try {
-      vertx.eventBus().registerDefaultCodec(LocalBatch.class, new Codec<>("spoa-local-batch", (out, b) -> {
-        throw new IllegalStateException("a LocalBatch never leaves its JVM");
-      }, (in, pos) -> {
-        throw new IllegalStateException("a LocalBatch never leaves its JVM");
-      }));
-    } catch (IllegalStateException alreadyRegistered) {
-      // idem
-    }
-    try {
-      vertx.eventBus().registerDefaultCodec(MessageBatch.class, new Codec<>("spoa-message-batch",
-          (out, b) -> b.encodeTo(out), MessageBatch::decodeFrom));
-    } catch (IllegalStateException alreadyRegistered) {
-      // idem
-    }
-    try {
-      vertx.eventBus().registerDefaultCodec(ActionsBatch.class, new Codec<>("spoa-actions-batch",
-          (out, b) -> b.encodeTo(out), ActionsBatch::decodeFrom));
-    } catch (IllegalStateException alreadyRegistered) {
-      // idem
+      // another agent or handler on this Vert.x instance registered it first
     }
   }
 
@@ -70,6 +54,15 @@ public final class SpoaCodecs {
     private final String name;
     private final BiConsumer<Buffer, T> encode;
     private final BiFunction<Buffer, Integer, T> decode;
+
+    /** For objects the agent hands to handlers in its JVM only (sent with {@code localOnly}). */
+    static <T> Codec<T> localOnly(String name) {
+      return new Codec<>(name, (out, t) -> {
+        throw new IllegalStateException(name + ": never leaves its JVM");
+      }, (in, pos) -> {
+        throw new IllegalStateException(name + ": never leaves its JVM");
+      });
+    }
 
     Codec(String name, BiConsumer<Buffer, T> encode, BiFunction<Buffer, Integer, T> decode) {
       this.name = name;
@@ -95,34 +88,6 @@ public final class SpoaCodecs {
     @Override
     public String name() {
       return name;
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
-  }
-
-  /** Local delivery only: the agent sends these with {@code localOnly} to handlers in its JVM. */
-  static final class LocalRequestCodec implements MessageCodec<LocalRequest, LocalRequest> {
-    @Override
-    public void encodeToWire(Buffer buffer, LocalRequest request) {
-      throw new IllegalStateException("a LocalRequest never leaves its JVM");
-    }
-
-    @Override
-    public LocalRequest decodeFromWire(int pos, Buffer buffer) {
-      throw new IllegalStateException("a LocalRequest never leaves its JVM");
-    }
-
-    @Override
-    public LocalRequest transform(LocalRequest request) {
-      return request;
-    }
-
-    @Override
-    public String name() {
-      return LOCAL_REQUEST_CODEC;
     }
 
     @Override
