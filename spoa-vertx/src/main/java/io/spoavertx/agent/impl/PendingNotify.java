@@ -23,6 +23,8 @@ final class PendingNotify {
   Actions[] results;
   int remaining;
   boolean done;
+  /** Counted in the agent's in-flight gauge (it outlived its dispatch). */
+  boolean counted;
   /** Incremented each time the object is reused. */
   int gen;
   /** The pooled read the messages are views of, kept until the NOTIFY is finished; or null. */
@@ -59,6 +61,7 @@ final class PendingNotify {
     this.count = messages;
     this.remaining = messages;
     this.done = false;
+    this.counted = false;
     return this;
   }
 

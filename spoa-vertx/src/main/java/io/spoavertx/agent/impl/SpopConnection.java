@@ -390,16 +390,16 @@ public final class SpopConnection implements FrameParser.Handler {
   private void processNotify(Buffer buf, int p, int end, long streamId, long frameId) {
     agent.stats.recordNotify();
     int n = scanner.scan(buf, p, end);
-    long now = System.nanoTime();
+    // a NOTIFY's clock starts when it was read (one clock read per read, not per NOTIFY)
+    long now = inRead ? lastReadNanos : System.nanoTime();
     PendingNotify pending = (pool.isEmpty() ? new PendingNotify(Math.max(n, 4)) : pool.poll()).init(streamId, frameId, n, now);
     if (n == 0) {
-      writeAck(pending); // HAProxy 3.1-3.2 send empty NOTIFYs: they want an empty ACK
+      writeAck(pending, now); // HAProxy 3.1-3.2 send empty NOTIFYs: they want an empty ACK
       recycle(pending);
       return;
     }
     inflight.add(pending);
     agent.inflight++;
-    agent.stats.recordInflight(1);
     byte[] bytes = scanner.array();
     int base = scanner.arrayOffset();
     for (int i = 0; i < n; i++) {
@@ -413,6 +413,9 @@ public final class SpopConnection implements FrameParser.Handler {
       dispatch(pending, gen, i, route, message, buf == readView);
     }
     if (pending.gen == gen && !pending.done) {
+      // in the in-flight gauge only if it outlives its dispatch (not answered synchronously)
+      pending.counted = true;
+      agent.stats.recordInflight(1);
       if (buf == readView) {
         // The messages are views of this read: keep it until the ACK.
         pending.read = readBuf.retain();
@@ -733,9 +736,12 @@ public final class SpopConnection implements FrameParser.Handler {
       pending.release();
       inflight.remove(pending);
       agent.inflight--;
-      agent.stats.recordInflight(-1);
+      if (pending.counted) {
+        pending.counted = false;
+        agent.stats.recordInflight(-1);
+      }
       if (state == State.READY) {
-        writeAck(pending);
+        writeAck(pending, now);
         recycle(pending);
         if (draining && inflight.isEmpty()) {
           close(DisconnectStatus.NORMAL, "agent is shutting down");
@@ -763,7 +769,7 @@ public final class SpopConnection implements FrameParser.Handler {
    * Writes the ACK of a finished NOTIFY: assembled in a per-connection array (header, then each
    * message's actions in order), then appended to the output buffer in one copy.
    */
-  private void writeAck(PendingNotify pending) {
+  private void writeAck(PendingNotify pending, long now) {
     pending.done = true;
     int payload = 0;
     for (int i = 0; i < pending.count; i++) {
@@ -788,7 +794,7 @@ public final class SpopConnection implements FrameParser.Handler {
     }
     output().appendBytes(a, 0, p);
     agent.stats.recordFrameOut(FrameType.ACK);
-    agent.stats.recordAck(System.nanoTime() - pending.startNanos);
+    agent.stats.recordAck(now - pending.startNanos);
     scheduleFlush();
   }
 
@@ -1012,11 +1018,16 @@ public final class SpopConnection implements FrameParser.Handler {
       vertx.cancelTimer(sweepTimer);
       sweepTimer = -1;
     }
+    int counted = 0;
     for (PendingNotify p : inflight) {
       p.done = true; // late replies are dropped
       p.release();
+      if (p.counted) {
+        p.counted = false;
+        counted++;
+      }
     }
-    agent.stats.recordInflight(-inflight.size());
+    agent.stats.recordInflight(-counted);
     agent.inflight -= inflight.size();
     agent.waiting.remove(this);
     resumeWaiting();
