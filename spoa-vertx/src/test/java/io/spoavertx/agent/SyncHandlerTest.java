@@ -94,6 +94,44 @@ class SyncHandlerTest {
   }
 
   @Test
+  void theMessagesOfOneReadAreSpreadOverTheHandlerInstances() throws Exception {
+    Vertx four = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(4));
+    try {
+      Set<Thread> threads = Collections.synchronizedSet(new java.util.HashSet<>());
+      SpoeHandler handler = SpoeHandler.sync((m, a) -> {
+        threads.add(Thread.currentThread());
+        a.setVar(io.spoavertx.handler.Scope.TXN, "n", m.getLong("n", -1));
+      });
+      // four instances, one per event loop
+      four.deployVerticle(() -> new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          return SpoeHandlers.register(vertx, "spread", handler).completion();
+        }
+      }, new DeploymentOptions().setInstances(4)).await(10, TimeUnit.SECONDS);
+      SpoaAgent agent = SpoaAgent.create(four, AgentConfig.DEFAULT
+          .withListener(ListenerOptions.DEFAULT.withHost("127.0.0.1").withPort(0)));
+      int port = agent.start().await(10, TimeUnit.SECONDS);
+      SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
+      client.hello().await(10, TimeUnit.SECONDS);
+      // one NOTIFY of 20 messages: one frame, one read, one batch for the address
+      List<Message> messages = new ArrayList<>();
+      for (int n = 0; n < 20; n++) {
+        messages.add(Message.of("spread").arg("n", n));
+      }
+      Ack ack = client.notify(messages).await(10, TimeUnit.SECONDS);
+      AckAssert.assertThat(ack).hasActionCount(20);
+      for (int n = 0; n < 20; n++) {
+        assertEquals(n, ((Number) ack.actions().get(n).value().value()).intValue(), ack.toString());
+      }
+      assertEquals(4, threads.size(), "the 20 messages of one read ran on " + threads);
+      client.close();
+    } finally {
+      four.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aListAndViewHeldPastTheDeadlineAreNeverLentAgain() throws Exception {
     AgentConfig cfg = AgentConfig.DEFAULT.withListener(ListenerOptions.DEFAULT.withHost("127.0.0.1").withPort(0))
         .withDispatch(new DispatchOptions(5_000L, null, Map.of("slow", new RouteOptions(null, 50L, null))));

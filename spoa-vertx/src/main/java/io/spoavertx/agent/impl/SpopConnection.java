@@ -498,7 +498,7 @@ public final class SpopConnection implements FrameParser.Handler {
       if (batch.count() >= MAX_BATCH_MESSAGES) {
         localBatches.remove(route.address);
         localRoutes.remove(route);
-        agent.eventBus.send(route.address, batch, route.localBatchDelivery);
+        sendLocal(route, batch);
       } else {
         scheduleBatches(inRead);
       }
@@ -534,7 +534,7 @@ public final class SpopConnection implements FrameParser.Handler {
     if (!localRoutes.isEmpty()) {
       for (int i = 0; i < localRoutes.size(); i++) {
         Route route = localRoutes.get(i);
-        agent.eventBus.send(route.address, localBatches.get(route.address), route.localBatchDelivery);
+        sendLocal(route, localBatches.get(route.address));
       }
       localRoutes.clear();
       localBatches.clear();
@@ -544,6 +544,27 @@ public final class SpopConnection implements FrameParser.Handler {
         r.send();
       }
       remotes.clear();
+    }
+  }
+
+  /**
+   * Sends a batch to the handlers of its address in this JVM. With several handler instances
+   * there, it goes as that many smaller batches, which the event bus spreads over them in turn as
+   * it would spread single messages: a busy connection's reads still keep every instance busy.
+   */
+  private void sendLocal(Route route, LocalBatch batch) {
+    int parts = Math.min(LocalHandlers.count(agent.localHandlers, route.address), batch.count());
+    if (parts <= 1) {
+      agent.eventBus.send(route.address, batch, route.localBatchDelivery);
+      return;
+    }
+    int n = batch.count();
+    for (int p = 0; p < parts; p++) {
+      LocalBatch part = new LocalBatch();
+      for (int i = p * n / parts, to = (p + 1) * n / parts; i < to; i++) {
+        part.add(batch.get(i));
+      }
+      agent.eventBus.send(route.address, part, route.localBatchDelivery);
     }
   }
 

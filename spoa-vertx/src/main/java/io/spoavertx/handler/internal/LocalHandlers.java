@@ -41,6 +41,12 @@ public final class LocalHandlers {
     return of(vertx);
   }
 
+  /** How many SPOE handlers (verticle instances) are registered at {@code address}. */
+  public static int count(Map<String, AtomicInteger> registry, String address) {
+    AtomicInteger n = registry.get(address);
+    return n == null ? 0 : Math.max(0, n.get());
+  }
+
   public static boolean has(Map<String, AtomicInteger> registry, String address) {
     AtomicInteger n = registry.get(address);
     return n != null && n.get() > 0;
