@@ -164,21 +164,49 @@ final class LocalCluster implements AutoCloseable {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  /** Ports free on 127.0.0.1 right now (all held open together, so they are distinct). */
+  /**
+   * Ports free on 127.0.0.1 right now (all held open together, so they are distinct), for the
+   * Hazelcast member list, which needs its ports before the members start. Drawn at random below
+   * the kernel's ephemeral range: a port from {@code bind(0)} lies inside it, where any process's
+   * outgoing connection may take it as its source port before the member binds it (seen in CI:
+   * "Port [36915] is already in use"); below the range only an explicit bind can.
+   */
   static List<Integer> freePorts(int n) throws IOException {
+    int low = 10_000;
+    int high = ephemeralRangeStart() - 1;
+    java.util.Random random = new java.util.Random();
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       List<Integer> ports = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        sockets.add(s);
-        ports.add(s.getLocalPort());
+      for (int tries = 0; ports.size() < n; tries++) {
+        if (tries > 1000) {
+          throw new IOException("no free port between " + low + " and " + high);
+        }
+        int port = low + random.nextInt(high - low + 1);
+        try {
+          ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+          sockets.add(s);
+          ports.add(port);
+        } catch (IOException inUse) {
+          // taken: draw another
+        }
       }
       return ports;
     } finally {
       for (ServerSocket s : sockets) {
         s.close();
       }
+    }
+  }
+
+  /** The first port of Linux's ephemeral range (32768 where it cannot be read). */
+  private static int ephemeralRangeStart() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      int start = Integer.parseInt(range.split("\\s+")[0]);
+      return start > 11_000 ? start : 32768;
+    } catch (IOException | RuntimeException e) {
+      return 32768;
     }
   }
 
