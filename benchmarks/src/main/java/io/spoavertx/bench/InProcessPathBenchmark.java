@@ -14,6 +14,7 @@ import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.SyncSpoeHandler;
 import io.spoavertx.handler.internal.LocalBatch;
+import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.internal.LocalRequest;
 import io.spoavertx.testing.SpopClientCodec;
 import io.spoavertx.testing.load.LoadOptions;
@@ -23,7 +24,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,11 +53,13 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@code direct}: parse, scan, view, handler, ACK written into a reused buffer, on the
  *       benchmark thread, as a direct handler runs on the connection's event loop;</li>
- *   <li>{@code eventBus}: the same, the messages sent on the event bus as the agent sends them to a
- *       handler verticle in its JVM (the {@code LocalRequest}s of the read in one {@code LocalBatch},
- *       to a consumer registered with {@link SpoeHandlers} in a verticle on another event loop); answers come
- *       back to the "connection" event loop, which writes each ACK; the benchmark thread waits for
- *       the {@value #BATCH} ACKs.</li>
+ *   <li>{@code eventBus}: the same, the messages handed as the agent hands them to a handler
+ *       verticle of its JVM on another event loop (the {@code LocalRequest}s of the read in one
+ *       {@code LocalBatch}, one task on the context of a handler registered with {@link SpoeHandlers};
+ *       until 2026-12 this went over the event bus, hence the name); answers come back to the
+ *       "connection" event loop, which writes each ACK; the benchmark thread waits for the
+ *       {@value #BATCH} ACKs. A handler on the connection's own event loop is called within the
+ *       read instead, with no hop (end-to-end figures: BENCHMARKS.md).</li>
  * </ul>
  * No socket and no connection state machine ({@code SpopConnection} needs a real socket: the end
  * to end figures with it are {@code AgentBenchMain} + the load generator, BENCHMARKS.md). B/op
@@ -235,7 +237,6 @@ public class InProcessPathBenchmark {
     final Start start = new Start();
     final Context connection;
     final Vertx vertx;
-    final DeliveryOptions batchDelivery = new DeliveryOptions().setLocalOnly(true);
     volatile Thread waiter;
     volatile int acks;
 
@@ -268,7 +269,7 @@ public class InProcessPathBenchmark {
         ((BufferInternal) out).unwrap().clear();
         batch = new LocalBatch();
         parser.handle(read);
-        vertx.eventBus().send(SpoeHandlers.address("bench"), batch, batchDelivery);
+        LocalHandlers.of(vertx).endpoints(SpoeHandlers.address("bench"))[0].deliver(batch);
       }
     }
 

@@ -33,6 +33,20 @@ public final class AgentStats {
     PEER_CLOSED
   }
 
+  /**
+   * How a message reached a handler that does not run on the event loop that read it. A message
+   * handled on its own event loop (a direct handler, or a handler verticle instance there) makes
+   * no hop and is not counted.
+   */
+  public enum Hop {
+    /** To a handler verticle instance on another event loop of this JVM: one task per batch. */
+    CROSS_LOOP,
+    /** To a worker or virtual-thread handler verticle in this JVM (a hop by design). */
+    WORKER,
+    /** Over the event bus: to another cluster node, or to an address with no handler in this JVM. */
+    REMOTE
+  }
+
   /** Receives latencies; one per agent when metrics are enabled. */
   public interface LatencyRecorder {
     /** NOTIFY read to ACK written. */
@@ -57,6 +71,7 @@ public final class AgentStats {
   private final LongAdder acksTooBig = new LongAdder();
   private final LongAdder refused = new LongAdder();
   private final LongAdder[] outcomes = adders(Outcome.values().length);
+  private final LongAdder[] hops = adders(Hop.values().length);
   private final LongAdder[] framesIn = adders(128);
   private final LongAdder[] framesOut = adders(128);
   private final AtomicLongArray agentDisconnects = new AtomicLongArray(100);
@@ -143,6 +158,11 @@ public final class AgentStats {
     }
   }
 
+  /** {@code messages} messages left their event loop this way. */
+  public void recordHops(Hop hop, int messages) {
+    hops[hop.ordinal()].add(messages);
+  }
+
   public void agentDisconnect(DisconnectStatus status) {
     agentDisconnects.incrementAndGet(Math.min(status.code(), 99));
   }
@@ -216,6 +236,11 @@ public final class AgentStats {
 
   public long messages(Outcome outcome) {
     return outcomes[outcome.ordinal()].sum();
+  }
+
+  /** Messages that crossed to another thread this way to reach their handler. */
+  public long hops(Hop hop) {
+    return hops[hop.ordinal()].sum();
   }
 
   public long framesReceived(int type) {

@@ -1,8 +1,6 @@
 package io.spoavertx.handler;
 
 import io.spoavertx.handler.internal.ActionsBatch;
-import io.spoavertx.handler.internal.LocalBatch;
-import io.spoavertx.handler.internal.LocalRequest;
 import io.spoavertx.handler.internal.MessageBatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,9 +18,6 @@ import java.util.function.BiFunction;
  */
 public final class SpoaCodecs {
 
-  /** Name of the local-only codec of the agent's LocalRequests (subclasses need it named). */
-  public static final String LOCAL_REQUEST_CODEC = "spoa-local-request";
-
   private SpoaCodecs() {
   }
 
@@ -33,12 +28,6 @@ public final class SpoaCodecs {
         new Codec<>("spoa-message-batch", (out, b) -> b.encodeTo(out), MessageBatch::decodeFrom));
     registerDefault(vertx, ActionsBatch.class,
         new Codec<>("spoa-actions-batch", (out, b) -> b.encodeTo(out), ActionsBatch::decodeFrom));
-    registerDefault(vertx, LocalBatch.class, Codec.localOnly("spoa-local-batch"));
-    try {
-      vertx.eventBus().registerCodec(Codec.<LocalRequest>localOnly(LOCAL_REQUEST_CODEC));
-    } catch (IllegalStateException alreadyRegistered) {
-      // another agent or handler on this Vert.x instance registered it first
-    }
   }
 
   private static <T> void registerDefault(Vertx vertx, Class<T> type, MessageCodec<T, ?> codec) {
@@ -54,15 +43,6 @@ public final class SpoaCodecs {
     private final String name;
     private final BiConsumer<Buffer, T> encode;
     private final BiFunction<Buffer, Integer, T> decode;
-
-    /** For objects the agent hands to handlers in its JVM only (sent with {@code localOnly}). */
-    static <T> Codec<T> localOnly(String name) {
-      return new Codec<>(name, (out, t) -> {
-        throw new IllegalStateException(name + ": never leaves its JVM");
-      }, (in, pos) -> {
-        throw new IllegalStateException(name + ": never leaves its JVM");
-      });
-    }
 
     Codec(String name, BiConsumer<Buffer, T> encode, BiFunction<Buffer, Integer, T> decode) {
       this.name = name;

@@ -1,12 +1,11 @@
 package io.spoavertx.handler;
 
 import io.spoavertx.handler.internal.ActionsBatch;
-import io.spoavertx.handler.internal.LocalBatch;
+import io.spoavertx.handler.internal.LocalEndpoint;
 import io.spoavertx.handler.internal.LocalHandlers;
-import io.spoavertx.handler.internal.LocalRequest;
 import io.spoavertx.handler.internal.MessageBatch;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Closeable;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -42,17 +41,17 @@ public final class SpoeHandlers {
     return registerAt(vertx, address(messageName), handler);
   }
 
-  /** Handles messages sent to {@code address} (a route configured in the agent). */
+  /**
+   * Handles messages sent to {@code address} (a route configured in the agent). Called from a
+   * verticle's {@code start()}, the handler runs on that verticle's context: the agent in this JVM
+   * hands it the messages read on the same event loop directly, with no hop between threads
+   * (deploy one instance per event loop: {@link io.spoavertx.agent.SpoaAgent#deployOnEveryEventLoop}),
+   * and those read elsewhere as one task per read; other cluster nodes reach it over the event bus.
+   */
   public static MessageConsumer<SpoeMessage> registerAt(Vertx vertx, String address, SpoeHandler handler) {
     SpoaCodecs.register(vertx);
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
-      if (m.body() instanceof LocalRequest local) {
-        handleLocal(handler, local);
-      } else if (m.body() instanceof LocalBatch batch) {
-        for (int i = 0, n = batch.count(); i < n; i++) {
-          handleLocal(handler, batch.get(i));
-        }
-      } else if (m.body() instanceof MessageBatch batch) {
+      if (m.body() instanceof MessageBatch batch) {
         handleBatch(handler, m, batch);
       } else {
         @SuppressWarnings("unchecked")
@@ -60,60 +59,19 @@ public final class SpoeHandlers {
         handle(handler, remote);
       }
     });
-    // Known to the agent as a local handler once registered, until unregistered or its verticle
-    // is undeployed.
-    Closeable forget = completion -> {
-      LocalHandlers.removed(vertx, address);
-      completion.succeed();
-    };
-    consumer.completion().onSuccess(v -> {
-      LocalHandlers.added(vertx, address);
-      if (Vertx.currentContext() instanceof ContextInternal ctx && ctx.deploymentID() != null) {
-        ctx.addCloseHook(forget);
-      }
-    });
+    // Known to the agents of this JVM until unregistered or its verticle is undeployed.
+    Context context = vertx.getOrCreateContext();
+    LocalHandlers registry = LocalHandlers.of(vertx);
+    LocalEndpoint endpoint = registry.add(address, context, handler);
+    if (context instanceof ContextInternal ctx && ctx.deploymentID() != null) {
+      ctx.addCloseHook(completion -> {
+        registry.remove(endpoint);
+        completion.succeed();
+      });
+    }
     @SuppressWarnings("unchecked")
     MessageConsumer<SpoeMessage> typed = (MessageConsumer<SpoeMessage>) (MessageConsumer<?>) consumer;
-    return new UnregisteringConsumer(typed, () -> LocalHandlers.removed(vertx, address));
-  }
-
-  private static void handleLocal(SpoeHandler handler, LocalRequest request) {
-    if (handler instanceof SyncSpoeHandler) {
-      Actions actions = request.actions(); // lent by the agent: nothing allocated per message
-      try {
-        ((SyncSpoeHandler) handler).sync().handle(request.message(), actions);
-      } catch (Throwable t) {
-        request.fail(t);
-        return;
-      }
-      request.complete(actions);
-      return;
-    }
-    Future<Actions> result;
-    try {
-      result = handler.handle(request.message());
-    } catch (Throwable t) {
-      request.fail(t);
-      return;
-    }
-    if (result == null) {
-      request.fail(new NullPointerException("handler returned a null future"));
-      return;
-    }
-    if (result.isComplete()) {
-      answer(request, result); // the usual case: no completion handler to allocate and dispatch
-    } else {
-      result.onComplete(ar -> answer(request, ar));
-    }
-  }
-
-  private static void answer(LocalRequest request, AsyncResult<Actions> ar) {
-    if (ar.succeeded()) {
-      Actions actions = ar.result();
-      request.complete(actions == null ? Actions.none() : actions.freeze());
-    } else {
-      request.fail(ar.cause());
-    }
+    return new UnregisteringConsumer(typed, () -> registry.remove(endpoint));
   }
 
   /** The messages of a batch from the agent, each to the handler; one reply with all the answers. */

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code spoa_inflight_notifies}, {@code spoa_fragmented_notifies_total},
  *       {@code spoa_aborted_notifies_total}, {@code spoa_acks_too_big_total}</li>
  *   <li>{@code spoa_disconnects_total{side=agent|haproxy,status}}</li>
+ *   <li>{@code spoa_dispatch_hops_total{kind=cross_loop|worker|remote}}: messages handled on
+ *       another thread than the event loop that read them</li>
  * </ul>
  *
  * Message names become label values; past {@value #MAX_MESSAGE_NAMES} distinct names the rest are
@@ -91,6 +93,11 @@ public final class SpoaMeters implements AgentStats.LatencyRecorder {
       FunctionCounter.builder("spoa.disconnects", s, x -> x.haproxyDisconnects(status.code()))
           .tags("side", "haproxy", "status", Integer.toString(status.code()))
           .description("DISCONNECT frames, by side and status code").register(registry);
+    }
+    for (AgentStats.Hop hop : AgentStats.Hop.values()) {
+      FunctionCounter.builder("spoa.dispatch.hops", s, x -> x.hops(hop)).tag("kind", label(hop.name()))
+          .description("Messages handled on another thread than the event loop that read them, by kind")
+          .register(registry);
     }
     SpoaMeters meters = new SpoaMeters(registry);
     s.latencyRecorder(meters);

@@ -94,7 +94,7 @@ class SyncHandlerTest {
   }
 
   @Test
-  void theMessagesOfOneReadAreSpreadOverTheHandlerInstances() throws Exception {
+  void theMessagesOfOneReadAreHandledOnTheEventLoopThatReadThem() throws Exception {
     Vertx four = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(4));
     try {
       Set<Thread> threads = Collections.synchronizedSet(new java.util.HashSet<>());
@@ -103,18 +103,18 @@ class SyncHandlerTest {
         a.setVar(io.spoavertx.handler.Scope.TXN, "n", m.getLong("n", -1));
       });
       // four instances, one per event loop
-      four.deployVerticle(() -> new VerticleBase() {
+      SpoaAgent.deployOnEveryEventLoop(four, () -> new VerticleBase() {
         @Override
         public Future<?> start() {
           return SpoeHandlers.register(vertx, "spread", handler).completion();
         }
-      }, new DeploymentOptions().setInstances(4)).await(10, TimeUnit.SECONDS);
+      }, new DeploymentOptions()).await(10, TimeUnit.SECONDS);
       SpoaAgent agent = SpoaAgent.create(four, AgentConfig.DEFAULT
-          .withListener(ListenerOptions.DEFAULT.withHost("127.0.0.1").withPort(0)));
+          .withListener(ListenerOptions.DEFAULT.withHost("127.0.0.1").withPort(0).withInstances(1)));
       int port = agent.start().await(10, TimeUnit.SECONDS);
       SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
       client.hello().await(10, TimeUnit.SECONDS);
-      // one NOTIFY of 20 messages: one frame, one read, one batch for the address
+      // one NOTIFY of 20 messages: one frame, one read, handled where it was read, in order
       List<Message> messages = new ArrayList<>();
       for (int n = 0; n < 20; n++) {
         messages.add(Message.of("spread").arg("n", n));
@@ -124,7 +124,8 @@ class SyncHandlerTest {
       for (int n = 0; n < 20; n++) {
         assertEquals(n, ((Number) ack.actions().get(n).value().value()).intValue(), ack.toString());
       }
-      assertEquals(4, threads.size(), "the 20 messages of one read ran on " + threads);
+      assertEquals(1, threads.size(), "the 20 messages of one read ran on " + threads);
+      assertEquals(0, agent.stats().hops(AgentStats.Hop.CROSS_LOOP));
       client.close();
     } finally {
       four.close().await(10, TimeUnit.SECONDS);

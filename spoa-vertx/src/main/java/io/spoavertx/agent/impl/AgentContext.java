@@ -2,6 +2,7 @@ package io.spoavertx.agent.impl;
 
 import io.spoavertx.agent.AgentStats;
 import io.spoavertx.config.AgentConfig;
+import io.spoavertx.handler.internal.LocalHandlers;
 import io.vertx.core.eventbus.EventBus;
 
 /** What every connection of one server verticle instance shares (all on its event loop). */
@@ -17,7 +18,7 @@ final class AgentContext {
    * in a cluster when cluster.preferLocal (else requests spread over all nodes' handlers).
    */
   final boolean localFirst;
-  final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> localHandlers;
+  final LocalHandlers localHandlers;
   /** This instance's share of protocol.maxInFlightTotal, and what is in flight on it now. */
   final int maxInFlight;
   int inflight;
@@ -25,7 +26,7 @@ final class AgentContext {
   final java.util.ArrayDeque<SpopConnection> waiting = new java.util.ArrayDeque<>();
 
   AgentContext(AgentConfig config, RouteTable routes, EventBus eventBus, AgentStats stats, RateLimitedLog handlerLog,
-               boolean localFirst, java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> localHandlers) {
+               boolean localFirst, LocalHandlers localHandlers) {
     this.localFirst = localFirst;
     this.localHandlers = localHandlers;
     int instances = config.listener().instances();

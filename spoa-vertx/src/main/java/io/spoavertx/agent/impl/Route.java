@@ -1,13 +1,16 @@
 package io.spoavertx.agent.impl;
 
-import io.spoavertx.handler.SpoaCodecs;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.handler.SyncSpoeHandler;
+import io.spoavertx.handler.internal.LocalEndpoint;
 import io.vertx.core.eventbus.DeliveryOptions;
 
 import java.nio.charset.StandardCharsets;
 
-/** Where messages of one name go: a direct handler or an event-bus address, and their deadline. */
+/**
+ * Where messages of one name go: a direct handler or an event-bus address, and their deadline.
+ * Each listener instance has its own routes (see {@link RouteTable}): confined to its event loop.
+ */
 final class Route {
 
   final String name;
@@ -19,10 +22,16 @@ final class Route {
   final String address;
   final long deadlineNanos;
   final DeliveryOptions delivery;
-  /** For LocalRequests: consumers in this JVM only (never encoded for the wire). */
-  final DeliveryOptions localDelivery;
-  /** For LocalBatches (their codec is the default one of their class). */
-  final DeliveryOptions localBatchDelivery;
+  /**
+   * The handler instances in this JVM at {@link #address}, as resolved by the {@link Dispatcher} of
+   * the one event loop this route belongs to, at registry version {@link #localVersion}: the one on
+   * that event loop (or null), and all of them.
+   */
+  int localVersion = -1;
+  LocalEndpoint here;
+  LocalEndpoint[] elsewhere;
+  /** Round robin over {@link #elsewhere}. */
+  int next;
 
   Route(String name, SpoeHandler direct, String address, long deadlineMs) {
     this.name = name;
@@ -35,7 +44,5 @@ final class Route {
     // The agent enforces the deadline itself; the event-bus timeout only reclaims the reply
     // handler of a request whose answer never comes.
     this.delivery = new DeliveryOptions().setSendTimeout(deadlineMs + 1_000L);
-    this.localDelivery = new DeliveryOptions().setLocalOnly(true).setCodecName(SpoaCodecs.LOCAL_REQUEST_CODEC);
-    this.localBatchDelivery = new DeliveryOptions().setLocalOnly(true);
   }
 }

@@ -17,21 +17,9 @@ import io.spoavertx.codec.Varint;
 import io.spoavertx.config.ProtocolOptions;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoeMessage;
-import io.spoavertx.handler.internal.ActionsBatch;
-import io.spoavertx.handler.internal.LocalBatch;
-import io.spoavertx.handler.internal.LocalHandlers;
-import io.spoavertx.handler.internal.LocalRequest;
-import io.spoavertx.handler.internal.MessageBatch;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
@@ -43,9 +31,6 @@ import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -57,15 +42,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * closes first (then with an AGENT-DISCONNECT saying why, or because HAProxy closed it). ACKs that
  * complete together leave in one write.
  */
-public final class SpopConnection implements FrameParser.Handler {
+public final class SpopConnection implements FrameParser.Handler, Dispatcher.Answers {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpopConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
   /** How long a connection that sent AGENT-DISCONNECT waits for the peer to close it (see {@link #close}). */
   static final long LINGER_MS = 1000;
-  /** Bounds of one batch of messages to a handler address outside this JVM. */
-  static final int MAX_BATCH_MESSAGES = 256;
-  static final int MAX_BATCH_BYTES = 256 * 1024;
 
   private enum State { AWAIT_HELLO, READY, CLOSING, CLOSED }
 
@@ -82,12 +64,7 @@ public final class SpopConnection implements FrameParser.Handler {
   private final ArrayList<PendingNotify> inflight = new ArrayList<>();
   /** Finished {@link PendingNotify}s ready for reuse. */
   private final ArrayDeque<PendingNotify> pool = new ArrayDeque<>();
-  /** Batches of messages for handlers outside this JVM, by address, gathered during a read. */
-  private final Map<String, Remote> remotes = new HashMap<>(4);
-  /** Envelopes for handlers in this JVM, by address, gathered during a read; their routes in order. */
-  private final Map<String, LocalBatch> localBatches = new HashMap<>(4);
-  private final ArrayList<Route> localRoutes = new ArrayList<>(4);
-  private boolean batchesScheduled;
+  private final Dispatcher dispatcher;
   /** Where an ACK is assembled before it is copied to the output. */
   private byte[] ackScratch = new byte[256];
 
@@ -135,6 +112,7 @@ public final class SpopConnection implements FrameParser.Handler {
     this.protocol = agent.config.protocol();
     this.maxFrameSize = protocol.maxFrameSize();
     this.parser = new FrameParser(maxFrameSize, this);
+    this.dispatcher = new Dispatcher(context, agent, this);
   }
 
   void start() {
@@ -203,7 +181,7 @@ public final class SpopConnection implements FrameParser.Handler {
     } finally {
       inRead = false;
     }
-    sendBatches();
+    dispatcher.sendBatches();
     flush();
   }
 
@@ -410,7 +388,7 @@ public final class SpopConnection implements FrameParser.Handler {
       Route route = pending.routes[i];
       SpoeMessage message = pending.view(i, bytes, base + scanner.start(i), base + scanner.end(i), route.name,
           base + scanner.argsOffset(i), scanner.argCount(i));
-      dispatch(pending, gen, i, route, message, buf == readView);
+      dispatcher.dispatch(pending, gen, i, route, message, inRead);
     }
     if (pending.gen == gen && !pending.done) {
       // in the in-flight gauge only if it outlives its dispatch (not answered synchronously)
@@ -433,305 +411,12 @@ public final class SpopConnection implements FrameParser.Handler {
     }
   }
 
-  private void dispatch(PendingNotify pending, int gen, int index, Route route, SpoeMessage message, boolean inRead) {
-    if (route.sync != null) {
-      Actions actions = pending.actions(index);
-      try {
-        route.sync.handle(message, actions);
-      } catch (Throwable t) {
-        handlerFailed(pending, gen, index, t);
-        return;
-      }
-      complete(pending, gen, index, actions, Outcome.OK);
-      return;
-    }
-    if (route.direct != null) {
-      Future<Actions> result;
-      try {
-        result = route.direct.handle(message);
-      } catch (Throwable t) {
-        handlerFailed(pending, gen, index, t);
-        return;
-      }
-      if (result == null) {
-        handlerFailed(pending, gen, index, new NullPointerException("handler returned a null future"));
-      } else if (result.isComplete()) {
-        onResult(pending, gen, index, result);
-      } else {
-        result.onComplete(ar -> {
-          if (Vertx.currentContext() == context) {
-            onResult(pending, gen, index, ar);
-          } else {
-            context.runOnContext(v -> onResult(pending, gen, index, ar));
-          }
-        });
-      }
-    } else {
-      send(pending, gen, index, route, message, inRead);
-    }
-  }
-
-  /**
-   * One message over the event bus. To a handler registered in this JVM it goes as a
-   * {@link LocalRequest} that the handler completes directly: no reply address, reply handler or
-   * timer. Otherwise (another cluster node, or no handler at all) as part of a request/reply. Either
-   * way the messages of one read for one address travel together (a {@link LocalBatch}, a
-   * {@link MessageBatch}), sent when the read ends. A request to a node that dies is not failed
-   * early by Vert.x: the messages' deadlines bound it.
-   */
-  private void send(PendingNotify pending, int gen, int index, Route route, SpoeMessage message, boolean inRead) {
-    if (agent.localFirst && LocalHandlers.has(agent.localHandlers, route.address)) {
-      Local local = (Local) pending.envelope(index);
-      if (local == null) {
-        local = new Local();
-        pending.envelope(index, local);
-      }
-      local.init(message, pending.actions(index), pending, gen, index);
-      // gathered with the other messages for this address until the read (or burst) ends
-      LocalBatch batch = localBatches.get(route.address);
-      if (batch == null) {
-        batch = new LocalBatch();
-        localBatches.put(route.address, batch);
-        localRoutes.add(route);
-      }
-      batch.add(local);
-      if (batch.count() >= MAX_BATCH_MESSAGES) {
-        localBatches.remove(route.address);
-        localRoutes.remove(route);
-        sendLocal(route, batch);
-      } else {
-        scheduleBatches(inRead);
-      }
-      return;
-    }
-    // Possibly to another node: gathered with the other messages for this address until the read
-    // (or this burst of dispatch) ends, then sent as one request. The batch copies the bytes.
-    Remote batch = remotes.get(route.address);
-    if (batch == null) {
-      batch = new Remote(route);
-      remotes.put(route.address, batch);
-    }
-    batch.add(message, pending, gen, index);
-    if (batch.size() >= MAX_BATCH_MESSAGES || batch.batch.byteLength() >= MAX_BATCH_BYTES) {
-      remotes.remove(route.address);
-      batch.send();
-    } else {
-      scheduleBatches(inRead);
-    }
-  }
-
-  /** The end of the read sends the batches; outside a read, a task does, after this burst. */
-  private void scheduleBatches(boolean inRead) {
-    if (!inRead && !batchesScheduled) {
-      batchesScheduled = true;
-      context.runOnContext(v -> sendBatches());
-    }
-  }
-
-  /** Sends the batches gathered for handlers in this JVM and elsewhere. */
-  private void sendBatches() {
-    batchesScheduled = false;
-    if (!localRoutes.isEmpty()) {
-      for (int i = 0; i < localRoutes.size(); i++) {
-        Route route = localRoutes.get(i);
-        sendLocal(route, localBatches.get(route.address));
-      }
-      localRoutes.clear();
-      localBatches.clear();
-    }
-    if (!remotes.isEmpty()) {
-      for (Remote r : remotes.values()) {
-        r.send();
-      }
-      remotes.clear();
-    }
-  }
-
-  /**
-   * Sends a batch to the handlers of its address in this JVM. With several handler instances
-   * there, it goes as that many smaller batches, which the event bus spreads over them in turn as
-   * it would spread single messages: a busy connection's reads still keep every instance busy.
-   */
-  private void sendLocal(Route route, LocalBatch batch) {
-    int parts = Math.min(LocalHandlers.count(agent.localHandlers, route.address), batch.count());
-    if (parts <= 1) {
-      agent.eventBus.send(route.address, batch, route.localBatchDelivery);
-      return;
-    }
-    int n = batch.count();
-    for (int p = 0; p < parts; p++) {
-      LocalBatch part = new LocalBatch();
-      for (int i = p * n / parts, to = (p + 1) * n / parts; i < to; i++) {
-        part.add(batch.get(i));
-      }
-      agent.eventBus.send(route.address, part, route.localBatchDelivery);
-    }
-  }
-
-  /** Messages of this connection on their way to one address outside this JVM, and their slots. */
-  private final class Remote {
-    final Route route;
-    final MessageBatch batch = new MessageBatch();
-    PendingNotify[] pendings = new PendingNotify[8];
-    int[] gens = new int[8];
-    int[] indexes = new int[8];
-
-    Remote(Route route) {
-      this.route = route;
-    }
-
-    int size() {
-      return batch.count();
-    }
-
-    void add(SpoeMessage message, PendingNotify pending, int gen, int index) {
-      int n = batch.count();
-      if (n == pendings.length) {
-        pendings = Arrays.copyOf(pendings, 2 * n);
-        gens = Arrays.copyOf(gens, 2 * n);
-        indexes = Arrays.copyOf(indexes, 2 * n);
-      }
-      pendings[n] = pending;
-      gens[n] = gen;
-      indexes[n] = index;
-      batch.add(message);
-    }
-
-    void send() {
-      agent.eventBus.request(route.address, batch, route.delivery).onComplete(this::onReply);
-    }
-
-    private void onReply(AsyncResult<Message<Object>> ar) {
-      int n = batch.count();
-      if (ar.succeeded()) {
-        Object body = ar.result().body();
-        if (!(body instanceof ActionsBatch)) {
-          // not a SpoeHandlers consumer: it does not know batches (e.g. a plain consumer replying Actions)
-          IllegalStateException e = new IllegalStateException("the consumer at '" + route.address
-              + "' answered a batch of messages with " + (body == null ? "null" : body.getClass().getName())
-              + ": register handlers with SpoeHandlers");
-          for (int k = 0; k < n; k++) {
-            handlerFailed(pendings[k], gens[k], indexes[k], e);
-          }
-          return;
-        }
-        ActionsBatch answers = (ActionsBatch) body;
-        for (int k = 0; k < n; k++) {
-          Actions actions = k < answers.count() ? answers.actions(k) : null;
-          if (actions != null) {
-            complete(pendings[k], gens[k], indexes[k], actions, Outcome.OK);
-          } else {
-            handlerFailed(pendings[k], gens[k], indexes[k], new IllegalStateException(
-                k < answers.count() ? answers.failure(k) : "no answer in the handler's reply"));
-          }
-        }
-        return;
-      }
-      for (int k = 0; k < n; k++) {
-        requestFailed(pendings[k], gens[k], indexes[k], ar.cause());
-      }
-    }
-  }
-
-  /**
-   * A message on its way to a local handler; completes back on this connection's event loop. Kept
-   * in its PendingNotify slot and reused once its answer is in (forgotten with the slot's view if
-   * the deadline comes first). Its fields are written on the connection's event loop before the
-   * send, and by the handler before the hop back: each thread's writes reach the other through the
-   * event bus and the event loop's task queue.
-   */
-  private final class Local extends LocalRequest implements Handler<Void> {
-    private Actions lent;
-    private PendingNotify pending;
-    private int gen;
-    private int index;
-    /** The answer, handed over to the connection's event loop with the envelope itself as the task. */
-    private Actions actions;
-    private Throwable failure;
-
-    Local() {
-      super(null);
-    }
-
-    Local init(SpoeMessage message, Actions lent, PendingNotify pending, int gen, int index) {
-      message(message);
-      this.lent = lent;
-      this.pending = pending;
-      this.gen = gen;
-      this.index = index;
-      this.actions = null;
-      this.failure = null;
-      return this;
-    }
-
-    @Override
-    public Actions actions() {
-      return lent;
-    }
-
-    @Override
-    public void complete(Actions actions) {
-      this.actions = actions;
-      answer();
-    }
-
-    @Override
-    public void fail(Throwable cause) {
-      this.failure = cause;
-      answer();
-    }
-
-    private void answer() {
-      // On the connection's thread (a handler verticle sharing its event loop) this runs at once,
-      // with the connection's context current; from another thread it is queued to it.
-      ((ContextInternal) context).emit(null, this);
-    }
-
-    @Override
-    public void handle(Void v) {
-      if (failure != null) {
-        handlerFailed(pending, gen, index, failure);
-      } else {
-        SpopConnection.this.complete(pending, gen, index, actions, Outcome.OK);
-      }
-    }
-  }
-
-
-  private void onResult(PendingNotify pending, int gen, int index, AsyncResult<Actions> ar) {
-    if (ar.succeeded()) {
-      Actions actions = ar.result();
-      complete(pending, gen, index, actions == null ? Actions.none() : actions.freeze(), Outcome.OK);
-    } else {
-      handlerFailed(pending, gen, index, ar.cause());
-    }
-  }
-
-  /** A request to a handler address failed (no handler there, a failure reply, a timeout). */
-  private void requestFailed(PendingNotify pending, int gen, int index, Throwable cause) {
-    if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.NO_HANDLERS) {
-      Route route = pending.gen == gen ? pending.routes[index] : null;
-      if (complete(pending, gen, index, Actions.none(), Outcome.NO_HANDLER)) {
-        agent.handlerLog.warn("no handler for message '" + route.name + "' at address '"
-            + route.address + "': answered with no actions");
-      }
-    } else {
-      handlerFailed(pending, gen, index, cause);
-    }
-  }
-
-  private void handlerFailed(PendingNotify pending, int gen, int index, Throwable cause) {
-    Route route = pending.gen == gen ? pending.routes[index] : null;
-    if (complete(pending, gen, index, Actions.none(), Outcome.ERROR)) {
-      agent.handlerLog.warn("handler of message '" + route.name + "' failed: " + cause);
-    }
-  }
-
   /**
    * Records one message's result; returns false when it came too late (deadline, closed, or the
    * NOTIFY of {@code gen} is finished and the object reused).
    */
-  private boolean complete(PendingNotify pending, int gen, int index, Actions actions, Outcome outcome) {
+  @Override
+  public boolean complete(PendingNotify pending, int gen, int index, Actions actions, Outcome outcome) {
     if (pending.gen != gen || pending.done || pending.results[index] != null) {
       return false;
     }
@@ -928,6 +613,7 @@ public final class SpopConnection implements FrameParser.Handler {
         } finally {
           inRead = false;
         }
+        dispatcher.sendBatches();
         flush();
       });
     }

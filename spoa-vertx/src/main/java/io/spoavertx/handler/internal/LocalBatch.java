@@ -3,12 +3,10 @@ package io.spoavertx.handler.internal;
 import java.util.Arrays;
 
 /**
- * {@link LocalRequest}s the agent sends together to a handler address in its JVM: those of one read
- * (or one burst of dispatch) for the same address, in one event-bus delivery instead of one each,
- * so Vert.x's per-message work (its message objects, a duplicated context, the dispatch to the
- * handler's event loop) is paid once per batch. Each request is still completed on its own.
- * Internal: handlers registered with {@link io.spoavertx.handler.SpoeHandlers} see the messages
- * one by one.
+ * {@link LocalRequest}s the agent hands together to a handler in its JVM on another thread: those
+ * of one read (or one burst of dispatch) for the same address, in one task on the handler's
+ * context instead of one each ({@link LocalEndpoint#deliver}). Each request is still completed on
+ * its own. Internal.
  */
 public final class LocalBatch {
 

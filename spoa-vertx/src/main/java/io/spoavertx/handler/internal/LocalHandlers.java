@@ -1,54 +1,108 @@
 package io.spoavertx.handler.internal;
 
+import io.spoavertx.handler.SpoeHandler;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Which event-bus addresses have a SPOE handler in this JVM, per Vert.x instance. The agent sends
- * a {@link LocalRequest} only where one exists; elsewhere it uses request/reply, which also reports
- * "no handler" and reaches other cluster nodes. Internal.
+ * The SPOE handlers registered in this JVM, per Vert.x instance and address, each with the context
+ * it runs on ({@link LocalEndpoint}). The agent hands a message straight to the one on the event
+ * loop that read it, or else to another one here, without the event bus; only addresses with none
+ * here go over the event bus (other cluster nodes, or "no handler"). Internal.
+ *
+ * <p>Readers take a snapshot array per address; {@link #version()} changes with every
+ * registration, so a reader can keep what it resolved until it changes.
  */
 public final class LocalHandlers {
 
-  private static final Map<Vertx, ConcurrentHashMap<String, AtomicInteger>> BY_VERTX = new WeakHashMap<>();
+  private static final Map<Vertx, LocalHandlers> BY_VERTX = new WeakHashMap<>();
+  private static final LocalEndpoint[] NONE = new LocalEndpoint[0];
+
+  private final ConcurrentHashMap<String, LocalEndpoint[]> byAddress = new ConcurrentHashMap<>();
+  private volatile int version;
 
   private LocalHandlers() {
   }
 
-  private static ConcurrentHashMap<String, AtomicInteger> of(Vertx vertx) {
+  /** The registry of {@code vertx}'s handlers. */
+  public static LocalHandlers of(Vertx vertx) {
     synchronized (BY_VERTX) {
-      return BY_VERTX.computeIfAbsent(vertx, v -> new ConcurrentHashMap<>());
+      return BY_VERTX.computeIfAbsent(vertx, v -> new LocalHandlers());
     }
   }
 
-  public static void added(Vertx vertx, String address) {
-    of(vertx).computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
-  }
-
-  public static void removed(Vertx vertx, String address) {
-    AtomicInteger n = of(vertx).get(address);
-    if (n != null) {
-      n.decrementAndGet();
+  /**
+   * Registers {@code handler} at {@code address}, running on {@code context}. On an event-loop
+   * context the endpoint is usable at once when called on that event loop; otherwise it is added
+   * from a task on the context (the event loop's thread is learnt there).
+   */
+  public LocalEndpoint add(String address, Context context, SpoeHandler handler) {
+    LocalEndpoint endpoint = new LocalEndpoint(address, context, handler);
+    if (!context.isEventLoopContext() || Vertx.currentContext() == context) {
+      add(endpoint);
+    } else {
+      context.runOnContext(v -> {
+        if (!endpoint.removed) {
+          add(endpoint);
+        }
+      });
     }
+    return endpoint;
   }
 
-  /** A view the agent keeps (one map lookup per message, no lock). */
-  public static Map<String, AtomicInteger> registry(Vertx vertx) {
-    return of(vertx);
+  private synchronized void add(LocalEndpoint endpoint) {
+    endpoint.learnThread();
+    LocalEndpoint[] old = byAddress.getOrDefault(endpoint.address(), NONE);
+    LocalEndpoint[] now = Arrays.copyOf(old, old.length + 1);
+    now[old.length] = endpoint;
+    byAddress.put(endpoint.address(), now);
+    version++;
   }
 
-  /** How many SPOE handlers (verticle instances) are registered at {@code address}. */
-  public static int count(Map<String, AtomicInteger> registry, String address) {
-    AtomicInteger n = registry.get(address);
-    return n == null ? 0 : Math.max(0, n.get());
+  /** Forgets {@code endpoint} (its consumer was unregistered or its verticle undeployed); idempotent. */
+  public synchronized void remove(LocalEndpoint endpoint) {
+    endpoint.removed = true;
+    LocalEndpoint[] old = byAddress.get(endpoint.address());
+    if (old == null) {
+      return;
+    }
+    int i = Arrays.asList(old).indexOf(endpoint);
+    if (i < 0) {
+      return;
+    }
+    if (old.length == 1) {
+      byAddress.remove(endpoint.address());
+    } else {
+      LocalEndpoint[] now = new LocalEndpoint[old.length - 1];
+      System.arraycopy(old, 0, now, 0, i);
+      System.arraycopy(old, i + 1, now, i, old.length - i - 1);
+      byAddress.put(endpoint.address(), now);
+    }
+    version++;
   }
 
-  public static boolean has(Map<String, AtomicInteger> registry, String address) {
-    AtomicInteger n = registry.get(address);
-    return n != null && n.get() > 0;
+  /** Changes whenever a handler is added or removed. */
+  public int version() {
+    return version;
+  }
+
+  /** The handlers at {@code address} now (do not modify the array). */
+  public LocalEndpoint[] endpoints(String address) {
+    return byAddress.getOrDefault(address, NONE);
+  }
+
+  /** Every address with its handlers, for the startup line. */
+  public Map<String, List<LocalEndpoint>> snapshot() {
+    Map<String, List<LocalEndpoint>> m = new LinkedHashMap<>();
+    byAddress.forEach((a, e) -> m.put(a, new ArrayList<>(Arrays.asList(e))));
+    return m;
   }
 }

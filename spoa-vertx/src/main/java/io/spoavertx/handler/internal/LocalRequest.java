@@ -4,9 +4,8 @@ import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoeMessage;
 
 /**
- * A message sent to a handler in the same JVM: the event bus delivers this object as it is, and
- * the handler's consumer completes it directly instead of replying through the event bus (no
- * reply address, no reply handler, no timer). Internal: users never see it.
+ * A message for a handler in the same JVM, which completes it directly (no event bus, no reply
+ * address, no timer): see {@link LocalEndpoint}. Internal: users never see it.
  */
 public abstract class LocalRequest {
 
