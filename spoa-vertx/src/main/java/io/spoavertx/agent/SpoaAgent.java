@@ -1,11 +1,15 @@
 package io.spoavertx.agent;
 
+import io.spoavertx.agent.impl.EventLoops;
 import io.spoavertx.agent.impl.SpoaServerVerticle;
+import io.spoavertx.handler.internal.LocalEndpoint;
+import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.config.AgentConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.metrics.SpoaMeters;
 import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,11 +17,14 @@ import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * An SPOA agent inside a Vert.x instance: HAProxy connects to it and its messages reach handlers.
@@ -88,23 +95,85 @@ public final class SpoaAgent {
       SpoaMeters.bind(registry, stats);
     }
     Map<String, SpoeHandler> handlers = Map.copyOf(directHandlers);
-    AtomicReference<SpoaServerVerticle> any = new AtomicReference<>();
+    List<SpoaServerVerticle> instances = new CopyOnWriteArrayList<>();
     // All instances share one listening socket: Vert.x shares servers bound to the same host and
     // port, and a random port only when asked for with -1 (port 0 gives each instance its own).
     int bindPort = config.listener().port() == 0 && config.listener().instances() > 1 ? -1 : config.listener().port();
     return vertx.deployVerticle(() -> {
       SpoaServerVerticle v = new SpoaServerVerticle(config, bindPort, handlers, stats, connectionCount);
-      any.set(v);
+      instances.add(v);
       return v;
     }, new DeploymentOptions().setInstances(config.listener().instances())).map(id -> {
       deployments.add(id);
-      port = any.get().actualPort();
+      port = instances.get(0).actualPort();
       return port;
     }).onSuccess(p -> LOG.info("SPOA agent listening on " + config.listener().host() + ":" + p
-        + " (" + (vertx.isNativeTransportEnabled() ? "native transport" : "NIO") + ", "
-        + config.listener().instances() + " instance(s), direct handlers " + handlers.keySet()
-        + ", routes " + config.dispatch().routes().keySet() + ", default address prefix '"
-        + config.dispatch().addressPrefix() + "')"));
+        + " (" + (vertx.isNativeTransportEnabled() ? "native transport" : "NIO") + "; " + layout(instances)
+        + "; direct handlers " + handlers.keySet() + ", routes " + config.dispatch().routes().keySet()
+        + ", default address prefix '" + config.dispatch().addressPrefix() + "')"));
+  }
+
+  /**
+   * Where things run, for the startup line: the event loops, the listener instances' loops, and per
+   * handler address the loops of its instances, naming the listener loops that have none (messages
+   * read there are handled on another thread).
+   */
+  private String layout(List<SpoaServerVerticle> listeners) {
+    Set<Thread> listenerLoops = new LinkedHashSet<>();
+    for (SpoaServerVerticle v : listeners) {
+      listenerLoops.add(v.eventLoop());
+    }
+    StringBuilder sb = new StringBuilder().append(EventLoops.count(vertx)).append(" event loops, ")
+        .append(listeners.size()).append(" listener instance(s) on loops ").append(EventLoops.describe(listenerLoops));
+    Map<String, List<LocalEndpoint>> local = LocalHandlers.of(vertx).snapshot();
+    if (local.isEmpty()) {
+      sb.append(", no handler verticles in this JVM");
+    }
+    for (Map.Entry<String, List<LocalEndpoint>> e : local.entrySet()) {
+      Set<Thread> loops = new LinkedHashSet<>();
+      int others = 0;
+      for (LocalEndpoint endpoint : e.getValue()) {
+        if (endpoint.eventLoop() != null) {
+          loops.add(endpoint.eventLoop());
+        } else {
+          others++;
+        }
+      }
+      sb.append(", ").append(e.getKey()).append(": ").append(e.getValue().size()).append(" instance(s)");
+      if (!loops.isEmpty()) {
+        sb.append(" on loops ").append(EventLoops.describe(loops));
+      }
+      if (others > 0) {
+        sb.append(others == e.getValue().size() ? " on worker threads" : " (" + others + " on worker threads)");
+      }
+      Set<Thread> uncovered = new LinkedHashSet<>(listenerLoops);
+      uncovered.removeAll(loops);
+      if (!uncovered.isEmpty()) {
+        sb.append(" (messages read on loops ").append(EventLoops.describe(uncovered)).append(" cross threads)");
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Deploys a handler verticle with one instance per event loop of {@code vertx} (whatever
+   * {@code options} says of instances), so that every listener instance has one on its own event
+   * loop and handles the messages it reads without a hop between threads. The launcher deploys
+   * its {@code handlers} this way unless their {@code instances} is set.
+   */
+  public static Future<String> deployOnEveryEventLoop(Vertx vertx, String verticleName, DeploymentOptions options) {
+    return vertx.deployVerticle(verticleName, new DeploymentOptions(options).setInstances(EventLoops.count(vertx)));
+  }
+
+  /** As {@link #deployOnEveryEventLoop(Vertx, String, DeploymentOptions)}, for a verticle supplier. */
+  public static Future<String> deployOnEveryEventLoop(Vertx vertx, Supplier<? extends Deployable> verticle,
+                                                     DeploymentOptions options) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions(options).setInstances(EventLoops.count(vertx)));
+  }
+
+  /** The number of event loops of {@code vertx}: the instances {@link #deployOnEveryEventLoop} deploys. */
+  public static int eventLoops(Vertx vertx) {
+    return EventLoops.count(vertx);
   }
 
   /** The bound port, or -1 before {@link #start()} completes. */

@@ -11,7 +11,8 @@ import java.util.Map;
  * A handler verticle the launcher deploys next to the agent.
  *
  * @param className fully qualified verticle class (JSON key {@code class})
- * @param instances how many instances (default 1)
+ * @param instances how many instances (default: one per event loop, so every listener instance has
+ *     one on its own event loop; see {@code SpoaAgent.deployOnEveryEventLoop}); null here means that default
  * @param config the verticle's own {@code config()}
  * @param threadingModel {@code event-loop} (default), {@code worker} (for handlers that block) or
  *     {@code virtual-thread} (JDK 21+)
@@ -23,7 +24,7 @@ public record HandlerDeployment(@JsonProperty("class") String className, Integer
     if (className == null || className.isBlank()) {
       throw new IllegalArgumentException("class: is required");
     }
-    instances = range("instances", orDefault(instances, 1), 1, 1024);
+    instances = instances == null ? null : range("instances", instances, 1, 1024);
     config = config == null ? Map.of() : config;
     threadingModel = orDefault(threadingModel, "event-loop");
     if (!threadingModel.equals("event-loop") && !threadingModel.equals("worker") && !threadingModel.equals("virtual-thread")) {

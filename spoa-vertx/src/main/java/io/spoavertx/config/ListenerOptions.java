@@ -9,7 +9,9 @@ import static io.spoavertx.config.Check.range;
  *
  * @param host interface to bind (default {@code 127.0.0.1}; {@code 0.0.0.0} for all)
  * @param port TCP port (default 12345; 0 picks a free port)
- * @param instances NetServer verticle instances sharing the port, one event loop each (default 1)
+ * @param instances NetServer verticle instances sharing the port, one event loop each (default: the
+ *     available processors; the launcher runs as many event loops, and a handler verticle instance on
+ *     each, so every message is handled on the event loop that read it)
  * @param backlog TCP accept backlog (default 1024: HAProxy 3.x opens 20-30 connections at once)
  * @param drainTimeoutMs on stop, how long in-flight NOTIFYs may take to be answered before each
  *     connection gets AGENT-DISCONNECT status 0 and is closed (default 5000)
@@ -27,7 +29,7 @@ public record ListenerOptions(String host, Integer port, Integer instances, Inte
   public ListenerOptions {
     host = orDefault(host, "127.0.0.1");
     port = range("port", orDefault(port, 12345), 0, 65535);
-    instances = range("instances", orDefault(instances, 1), 1, 1024);
+    instances = range("instances", orDefault(instances, Runtime.getRuntime().availableProcessors()), 1, 1024);
     backlog = range("backlog", orDefault(backlog, 1024), 1, 1 << 20);
     drainTimeoutMs = positive("drainTimeoutMs", orDefault(drainTimeoutMs, 5_000L));
     maxConnections = range("maxConnections", orDefault(maxConnections, 10_000), 1, 1 << 24);

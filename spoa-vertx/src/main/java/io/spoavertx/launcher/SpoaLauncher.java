@@ -100,10 +100,25 @@ public final class SpoaLauncher {
 
   private static final class Hooks implements VertxApplicationHooks {
     private volatile AgentConfig config;
+    private volatile boolean eventLoopsGiven;
 
-    /** Vert.x's own Micrometer metrics, on the registry the agent's /metrics endpoint serves. */
+    @Override
+    public JsonObject afterVertxOptionsParsed(JsonObject vertxOptions) {
+      eventLoopsGiven = vertxOptions != null && vertxOptions.containsKey("eventLoopPoolSize");
+      return vertxOptions;
+    }
+
+    /**
+     * As many event loops as listener instances (unless {@code -options} sets
+     * {@code eventLoopPoolSize}): with the handlers' default of one instance per event loop, every
+     * listener instance then has each handler on its own event loop. Vert.x's own Micrometer
+     * metrics, on the registry the agent's /metrics endpoint serves.
+     */
     @Override
     public VertxBuilder createVertxBuilder(VertxOptions options) {
+      if (config != null && !eventLoopsGiven) {
+        options.setEventLoopPoolSize(config.listener().instances());
+      }
       if (config != null && config.listener().nativeTransport()) {
         options.setPreferNativeTransport(true);
       }

@@ -53,13 +53,7 @@ public class SpoaMainVerticle extends VerticleBase {
     }
     Future<Void> chain = Future.succeededFuture();
     for (HandlerDeployment h : config.cluster().runsHandlers() ? config.handlers() : List.<HandlerDeployment>of()) {
-      chain = chain.compose(v -> vertx.deployVerticle(h.className(), new DeploymentOptions()
-              .setInstances(h.instances())
-              .setThreadingModel(h.vertxThreadingModel())
-              .setConfig(new JsonObject(h.config())))
-          .recover(t -> Future.failedFuture(new IllegalArgumentException(
-              "invalid agent config: handlers: cannot deploy '" + h.className() + "': " + t, t)))
-          .mapEmpty());
+      chain = chain.compose(v -> deployHandler(h));
     }
     if (!config.cluster().runsListener()) {
       LOG.info("handler node: " + config.handlers().size() + " handler deployment(s), no SPOA listener"
@@ -84,6 +78,24 @@ public class SpoaMainVerticle extends VerticleBase {
       PrometheusMeterRegistry scraped = registry;
       return agent.start().compose(port -> scraped == null ? Future.succeededFuture() : startMetricsServer(config, scraped));
     });
+  }
+
+  /**
+   * Deploys one {@code handlers[]} entry: {@code instances} of it, or by default one per event loop
+   * ({@link SpoaAgent#deployOnEveryEventLoop}), so that every listener instance has one on its own
+   * event loop.
+   */
+  private Future<Void> deployHandler(HandlerDeployment h) {
+    DeploymentOptions options = new DeploymentOptions()
+        .setThreadingModel(h.vertxThreadingModel())
+        .setConfig(new JsonObject(h.config()));
+    Future<String> deployed = h.instances() != null
+        ? vertx.deployVerticle(h.className(), options.setInstances(h.instances()))
+        : SpoaAgent.deployOnEveryEventLoop(vertx, h.className(), options);
+    return deployed
+        .recover(t -> Future.failedFuture(new IllegalArgumentException(
+            "invalid agent config: handlers: cannot deploy '" + h.className() + "': " + t, t)))
+        .mapEmpty();
   }
 
   private Future<?> startMetricsServer(AgentConfig config, PrometheusMeterRegistry registry) {

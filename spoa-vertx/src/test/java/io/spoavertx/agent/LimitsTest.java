@@ -48,7 +48,8 @@ class LimitsTest {
   @Test
   void totalInFlightBoundStopsReadingTheConnectionThatBringsMore() throws Exception {
     ConcurrentLinkedQueue<Promise<Actions>> held = new ConcurrentLinkedQueue<>();
-    AgentConfig config = AgentConfig.DEFAULT.withListener(ListenerOptions.DEFAULT.withPort(0))
+    // one listener instance: the total is split over the instances (two would get 5 each)
+    AgentConfig config = AgentConfig.DEFAULT.withListener(ListenerOptions.DEFAULT.withPort(0).withInstances(1))
         .withProtocol(ProtocolOptions.DEFAULT.withMaxInFlightTotal(10))
         .withDispatch(DispatchOptions.DEFAULT.withDeadlineMs(60_000));
     agent = SpoaAgent.create(vertx, config).directHandler("hold", m -> {

@@ -42,6 +42,7 @@ public final class SpoaServerVerticle extends VerticleBase {
   private final Promise<Void> drained = Promise.promise();
   private boolean stopping;
   private NetServer server;
+  private Thread eventLoop;
 
   /** {@code bindPort} -1 asks Vert.x for a random port shared by all instances. */
   public SpoaServerVerticle(AgentConfig config, int bindPort, Map<String, SpoeHandler> directHandlers, AgentStats stats,
@@ -57,10 +58,11 @@ public final class SpoaServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    eventLoop = Thread.currentThread();
     SpoaCodecs.register(vertx);
     AgentContext agent = new AgentContext(config, new RouteTable(config.dispatch(), directHandlers),
         vertx.eventBus(), stats, handlerLog,
-        !vertx.isClustered() || config.cluster().preferLocal(), LocalHandlers.registry(vertx));
+        !vertx.isClustered() || config.cluster().preferLocal(), LocalHandlers.of(vertx));
     ListenerOptions l = config.listener();
     NetServerOptions options = new NetServerOptions()
         .setHost(l.host())
@@ -100,6 +102,11 @@ public final class SpoaServerVerticle extends VerticleBase {
       self[0].start();
     });
     return server.listen().onSuccess(s -> LOG.debug("SPOA server instance listening on " + l.host() + ":" + s.actualPort()));
+  }
+
+  /** The thread of this instance's event loop, where its connections are read (after start). */
+  public Thread eventLoop() {
+    return eventLoop;
   }
 
   /** The bound port (the actual one when configured with port 0). */

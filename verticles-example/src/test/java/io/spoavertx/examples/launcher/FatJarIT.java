@@ -57,7 +57,8 @@ class FatJarIT {
     Path conf = dir.resolve("agent.json");
     String example = Files.readString(repoRoot().resolve("conf/agent.json"));
     Files.writeString(conf, example.replace("\"port\": 12345", "\"port\": 0"));
-    try (AgentProcess agent = AgentProcess.start(JAR, List.of("-conf", conf.toString()), Map.of("SPOA_METRICS_PORT", "0"))) {
+    try (AgentProcess agent = AgentProcess.start(JAR, List.of("-conf", conf.toString()),
+        Map.of("SPOA_METRICS_PORT", "0", "SPOA_INSTANCES", "3"))) {
       int port = agent.awaitListeningPort(START);
       SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
       client.hello().await(10, TimeUnit.SECONDS);
@@ -66,9 +67,27 @@ class FatJarIT {
           .setsVar(Scope.TXN, "score").withIntIn(100, 100);
       AckAssert.assertThat(client.notify(checkIp("10.1.2.3", "Mozilla/5.0")).await(10, TimeUnit.SECONDS))
           .setsVar(Scope.TXN, "score").withIntIn(0, 0);
-      assertTrue(agent.output().contains("2 instance(s)"), agent.output());
+      // as many event loops as listener instances, and the handler on each of them
+      assertTrue(agent.output().contains("3 event loops, 3 listener instance(s) on loops 0,1,2, "
+          + "spoa.message.check-client-ip: 3 instance(s) on loops 0,1,2;"), agent.output());
+      assertTrue(!agent.output().contains("cross threads"), agent.output());
+      // connections on every loop: no message crosses to another one
+      for (int c = 0; c < 6; c++) {
+        SpopTestClient more = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
+        more.hello().await(10, TimeUnit.SECONDS);
+        AckAssert.assertThat(more.notify(checkIp("10.1.2." + c, "Mozilla/5.0")).await(10, TimeUnit.SECONDS))
+            .setsVar(Scope.TXN, "score").withIntIn(0, 0);
+        more.close();
+      }
+      Matcher metrics = Pattern.compile("metrics at (http://\\S+)").matcher(agent.output());
+      assertTrue(metrics.find(), agent.output());
+      String scrape = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics.group(1))).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(scrape.contains("spoa_dispatch_hops_total{kind=\"cross_loop\"} 0.0"), scrape);
+      assertTrue(scrape.contains("spoa_frames_sent_total{type=\"ack\"} 8.0"), scrape);
       if (System.getProperty("os.name").startsWith("Linux") && System.getProperty("os.arch").equals("amd64")) {
-        assertTrue(agent.output().contains("(native transport,"), "epoll is in the fat JAR: " + agent.output());
+        assertTrue(agent.output().contains("(native transport;"), "epoll is in the fat JAR: " + agent.output());
       }
     }
   }
