@@ -2,6 +2,7 @@ package io.spoavertx.examples.reputation;
 
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.Scope;
+import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.handler.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
 import io.vertx.core.Future;
@@ -29,16 +30,16 @@ public class ClientReputationVerticle extends VerticleBase {
         : Future.succeededFuture(cfg);
     return rules.compose(json -> {
       policy = ReputationPolicy.fromJson(json);
-      return SpoeHandlers.register(vertx, cfg.getString("message", MESSAGE), this::check).completion();
+      return SpoeHandlers.register(vertx, cfg.getString("message", MESSAGE), SpoeHandler.sync(this::check)).completion();
     });
   }
 
-  Future<Actions> check(SpoeMessage message) {
+  /** Answers at once, into the action list the agent lends ({@link SpoeHandler#sync}): nothing to allocate for the answer. */
+  void check(SpoeMessage message, Actions actions) {
     ReputationPolicy.Verdict v = policy.evaluate(message.getAddress("ip"), message.getString("path"), message.getString("ua"));
-    Actions actions = Actions.create().setVar(Scope.TXN, "score", v.score());
+    actions.setVar(Scope.TXN, "score", v.score());
     if (v.deny()) {
       actions.setVar(Scope.TXN, "deny", true);
     }
-    return Future.succeededFuture(actions);
   }
 }
