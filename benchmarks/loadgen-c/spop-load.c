@@ -73,6 +73,8 @@ static struct {
   double warmup_s, duration_s, drain_s;
   int hello3;
   const char *message;
+  uint8_t ip[4];
+  int ip_set;
   const char *json_file;
   const char *tsv_file;
   int watch_pids[64];
@@ -173,14 +175,16 @@ static void build_payloads(void) {
        outside its allow (10.0.0.0/8) and deny (192.0.2.0/24) lists, so the full score path runs */
     b_str(b, "check-client-ip");
     b_u8(b, 3);
-    b_str(b, "ip"); b_typed_ipv4(b, 198, 51, 100, 7);
+    if (!opt.ip_set) { opt.ip[0] = 198; opt.ip[1] = 51; opt.ip[2] = 100; opt.ip[3] = 7; }
+    b_str(b, "ip"); b_typed_ipv4(b, opt.ip[0], opt.ip[1], opt.ip[2], opt.ip[3]);
     b_str(b, "path"); b_typed_str(b, PATH);
     b_str(b, "ua"); b_typed_str(b, UA);
   } else if (!strcmp(opt.message, "bench")) {
     /* LoadOptions.defaultMessage() */
     b_str(b, "bench");
     b_u8(b, 5);
-    b_str(b, "ip"); b_typed_ipv4(b, 192, 0, 2, 17);
+    if (!opt.ip_set) { opt.ip[0] = 192; opt.ip[1] = 0; opt.ip[2] = 2; opt.ip[3] = 17; }
+    b_str(b, "ip"); b_typed_ipv4(b, opt.ip[0], opt.ip[1], opt.ip[2], opt.ip[3]);
     b_str(b, "path"); b_typed_str(b, PATH);
     b_str(b, "ua"); b_typed_str(b, UA);
     b_str(b, "port"); b_typed_int64(b, 44321);
@@ -861,11 +865,13 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: spop-load --port P[,P2...] [--host 127.0.0.1] [--connections 8] [--inflight 20] [--threads 1]\n"
           "                 [--warmup 2s] [--duration 4s] [--drain 2s] [--hello 2.6|3]\n"
-          "                 [--message check-client-ip|bench] [--json FILE] [--tsv FILE] [--watch-pid PID[,PID...]] [--quiet]\n"
+          "                 [--message check-client-ip|bench] [--ip A.B.C.D] [--json FILE] [--tsv FILE] [--watch-pid PID[,PID...]] [--quiet]\n"
           "       spop-load pin CPULIST CMD [ARGS...]   (run CMD with that CPU affinity, like taskset -c)\n"
           "  closed loop: each connection keeps --inflight NOTIFYs outstanding (1 = unpipelined); connections are\n"
           "  spread over the threads (one epoll loop each) and over the ports. --watch-pid: also report those\n"
           "  processes' user+kernel CPU over the measured window (/proc/PID/stat). Exit 1 on any error.\n"
+          "  messages: check-client-ip (default; ip 198.51.100.7, path, ua: the reputation example's full score path)\n"
+          "  or bench (LoadOptions.defaultMessage(): ip 192.0.2.17, path, ua, port, flag); --ip replaces the address.\n"
           "  --tsv appends: msgs_per_s acks errors p50_us p99_us p999_us gen_cpu_us_per_ack watched_user_us\n"
           "  watched_sys_us measured_s\n");
 }
@@ -897,6 +903,11 @@ int main(int argc, char **argv) {
       else if (!strcmp(h, "3") || !strncmp(h, "3.", 2)) opt.hello3 = 1;
       else die("--hello must be 2.6 or 3, not %s", h);
     } else if (!strcmp(a, "--message")) opt.message = ARG();
+    else if (!strcmp(a, "--ip")) {
+      const char *v = ARG();
+      if (inet_pton(AF_INET, v, opt.ip) != 1) die("--ip must be an IPv4 address, not %s", v);
+      opt.ip_set = 1;
+    }
     else if (!strcmp(a, "--json")) opt.json_file = ARG();
     else if (!strcmp(a, "--tsv")) opt.tsv_file = ARG();
     else if (!strcmp(a, "--watch-pid")) opt.nwatch = parse_int_list(ARG(), opt.watch_pids, 64);
