@@ -31,6 +31,13 @@ for a in "$@"; do
   i=$((i + 1))
 done
 
+# keep .device out of git (the exclude file is shared by the worktrees of the repository)
+if [[ "$dev" == "$root/.device" ]] && common="$(git -C "$root" rev-parse --git-common-dir 2>/dev/null)"; then
+  [[ "$common" = /* ]] || common="$root/$common"
+  mkdir -p "$common/info"
+  grep -qx '/.device/' "$common/info/exclude" 2>/dev/null || echo '/.device/' >> "$common/info/exclude"
+fi
+
 tmp="$(mktemp -d /tmp/spoa-package.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$dev"

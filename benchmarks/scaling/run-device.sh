@@ -62,7 +62,9 @@ unpacked=$(( $(date +%s) - t0 ))
 cat "$OUT/device.txt"
 
 rc=0
-python3 "$here/bench-scaling" --java "$java" --gen "$work/spop-load" --conf "$here/spoa-agent.json" "${jars[@]}" \
+# a hard stop too, 15 s before the 6 minutes: SIGTERM makes bench-scaling stop the agents and write what it has
+hard=$(( 345 - unpacked ))
+timeout --kill-after=10 "$hard" python3 "$here/bench-scaling" --java "$java" --gen "$work/spop-load" --conf "$here/spoa-agent.json" "${jars[@]}" \
   --cores "${CORES:-1 2 4 8}" --runs "${RUNS:-2}" --layouts "$layouts" --order rounds \
   --budget "$(( budget - unpacked - 5 ))" --out "$OUT" "$@" || rc=$?
 echo "run-device: done in $(( $(date +%s) - t0 )) s, exit $rc; files in $OUT: $(ls "$OUT" | tr '\n' ' ')"
