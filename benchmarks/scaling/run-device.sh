@@ -9,7 +9,8 @@
 #
 #   .device/run-device.sh [bench-scaling options, e.g. --cores "1" --runs 1 --modes pipelined]
 #   environment: OUT (default a new /tmp dir), RUNS (2), CORES ("1 2 4 8"), BUDGET (340),
-#                PERJVM=1 (also the N-JVMs layout; use RUNS=1 to stay in time), AGENT_OPTS (-Xms1g -Xmx1g)
+#                PERJVM=1 (also the N-JVMs layout; use RUNS=1 to stay in time), PERJVM_CORES ("8": the
+#                N-JVMs layout for those N only, "new" JAR, after the main sweep), AGENT_OPTS (-Xms1g -Xmx1g)
 # Needs: bash, python3 (3.6+), tar and xz (or python3's lzma), coreutils; taskset if there (else spop-load pin).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -67,6 +68,20 @@ hard=$(( 345 - unpacked ))
 timeout --kill-after=10 "$hard" python3 "$here/bench-scaling" --java "$java" --gen "$work/spop-load" --conf "$here/spoa-agent.json" "${jars[@]}" \
   --cores "${CORES:-1 2 4 8}" --runs "${RUNS:-2}" --layouts "$layouts" --order rounds \
   --budget "$(( budget - unpacked - 5 ))" --out "$OUT" "$@" || rc=$?
+# PERJVM_CORES (e.g. "8"): then the N-JVMs layout for those N, the "new" JAR only, in the time left
+# (its files go to $OUT/perjvm.tar: the device returns at most 8 files)
+if [[ -n "${PERJVM_CORES:-}" && -f "$work/spoa-agent-new.jar" ]]; then
+  left=$(( budget - ($(date +%s) - t0) - 5 ))
+  if (( left > 30 )); then
+    mkdir -p "$work/perjvm"
+    timeout --kill-after=10 "$(( left + 10 ))" python3 "$here/bench-scaling" --java "$java" --gen "$work/spop-load" \
+      --conf "$here/spoa-agent.json" --jar "new=$work/spoa-agent-new.jar" --cores "$PERJVM_CORES" --runs 1 \
+      --layouts perjvm --budget "$left" --out "$work/perjvm" "$@" || true
+    tar -cf "$OUT/perjvm.tar" -C "$work" perjvm
+  else
+    echo "run-device: no time left for the N-JVMs layout ($left s)"
+  fi
+fi
 echo "run-device: done in $(( $(date +%s) - t0 )) s, exit $rc; files in $OUT: $(ls "$OUT" | tr '\n' ' ')"
 rm -rf "$work"
 exit $rc
