@@ -9,8 +9,7 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
+import io.spoavertx.agent.impl.Log;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class SpoaAgent {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SpoaAgent.class);
+  private static final Log LOG = Log.get(SpoaAgent.class);
 
   private final Vertx vertx;
   private final AgentConfig config;

@@ -9,8 +9,6 @@ import io.spoavertx.handler.SpoeHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -29,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SpoaServerVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SpoaServerVerticle.class);
+  private static final Log LOG = Log.get(SpoaServerVerticle.class);
 
   private final AgentConfig config;
   private final Map<String, SpoeHandler> directHandlers;
@@ -51,7 +49,7 @@ public final class SpoaServerVerticle extends VerticleBase {
     this.bindPort = bindPort;
     this.directHandlers = directHandlers;
     this.stats = stats;
-    this.handlerLog = new RateLimitedLog(LoggerFactory.getLogger("io.spoavertx.handler"), 1000);
+    this.handlerLog = new RateLimitedLog(Log.get("io.spoavertx.handler"), 1000);
     this.connectionLog = new RateLimitedLog(LOG, 1000);
   }
 

@@ -33,8 +33,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.netty.buffer.ByteBuf;
@@ -59,7 +57,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SpopConnection implements FrameParser.Handler {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SpopConnection.class);
+  private static final Log LOG = Log.get(SpopConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
   /** How long a connection that sent AGENT-DISCONNECT waits for the peer to close it (see {@link #close}). */
   static final long LINGER_MS = 1000;
