@@ -55,7 +55,7 @@ public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, Di
     try {
       tree = MAPPER.readTree(json);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new ConfigException("(document)", "not valid JSON: " + e.getOriginalMessage()
+      throw new ConfigException("(document)", "not valid JSON: " + syntaxError(e.getOriginalMessage())
           + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : ""));
     }
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
@@ -91,6 +91,11 @@ public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, Di
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new ConfigException("(document)", e.getOriginalMessage());
     }
+  }
+
+  /** Jackson's syntax error without its source-location noise ("(start marker at [Source: ...])"). */
+  private static String syntaxError(String message) {
+    return message.replaceAll("\\s*\\(start marker at \\[Source: [^\\]]*\\]\\)", "");
   }
 
   /** What a value of {@code type} looks like, for error messages. */

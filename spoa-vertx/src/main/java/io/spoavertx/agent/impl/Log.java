@@ -1,13 +1,17 @@
 package io.spoavertx.agent.impl;
 
 import java.lang.System.Logger.Level;
+import java.util.ResourceBundle;
 
 /**
  * The library's logger: a thin layer over {@link System.Logger}, so the agent logs through a
  * public JDK API whose backend the application chooses (java.util.logging by default; SLF4J, Log4j
  * and others through their {@code System.LoggerFinder} bridges). Internal.
+ *
+ * <p>It is a {@link System.Logger} itself so that backends which infer the caller (java.util.logging
+ * records the source class and method) skip its frames and name the class that logged.
  */
-public final class Log {
+public final class Log implements System.Logger {
 
   private final System.Logger logger;
 
@@ -23,8 +27,24 @@ public final class Log {
     return new Log(System.getLogger(name));
   }
 
-  public String name() {
+  @Override
+  public String getName() {
     return logger.getName();
+  }
+
+  @Override
+  public boolean isLoggable(Level level) {
+    return logger.isLoggable(level);
+  }
+
+  @Override
+  public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
+    logger.log(level, bundle, msg, thrown);
+  }
+
+  @Override
+  public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+    logger.log(level, bundle, format, params);
   }
 
   public boolean isDebugEnabled() {
