@@ -1,6 +1,7 @@
 package io.spoavertx.handler;
 
 import io.spoavertx.handler.internal.ActionsBatch;
+import io.spoavertx.handler.internal.DiscardedMessages;
 import io.spoavertx.handler.internal.LocalBatch;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.internal.LocalRequest;
@@ -45,7 +46,7 @@ public final class SpoeHandlers {
   /** Handles messages sent to {@code address} (a route configured in the agent). */
   public static MessageConsumer<SpoeMessage> registerAt(Vertx vertx, String address, SpoeHandler handler) {
     SpoaCodecs.register(vertx);
-    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
+    Handler<Message<Object>> dispatch = m -> {
       if (m.body() instanceof LocalRequest local) {
         handleLocal(handler, local);
       } else if (m.body() instanceof LocalBatch batch) {
@@ -59,7 +60,9 @@ public final class SpoeHandlers {
         Message<SpoeMessage> remote = (Message<SpoeMessage>) (Message<?>) m;
         handle(handler, remote);
       }
-    });
+    };
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, dispatch);
+    DiscardedMessages.answerAfterUnregister(consumer, dispatch);
     // Known to the agent as a local handler once registered, until unregistered or its verticle
     // is undeployed.
     Closeable forget = completion -> {
