@@ -91,6 +91,7 @@ public final class SpopConnection implements FrameParser.Handler {
 
   private State state = State.AWAIT_HELLO;
   private boolean framesSeen;
+  private boolean unknownFrameLogged;
   private int maxFrameSize;
   private boolean fragmentation;
   private String engineId;
@@ -235,9 +236,18 @@ public final class SpopConnection implements FrameParser.Handler {
           break;
         case FrameType.HAPROXY_HELLO:
           throw new SpopException(DisconnectStatus.INVALID_FRAME, "second HAPROXY-HELLO");
-        default:
+        case FrameType.AGENT_HELLO:
+        case FrameType.AGENT_DISCONNECT:
+        case FrameType.ACK:
           throw new SpopException(DisconnectStatus.INVALID_FRAME,
               "unexpected frame type " + FrameType.name(header.type));
+        default:
+          // doc/SPOE.txt 3.2.2: "Unknown frames may be silently skipped"; HAProxy 3.x skips them too
+          if (!unknownFrameLogged) {
+            unknownFrameLogged = true;
+            LOG.info("connection " + id + " engine-id " + engineId + ": skipping frames of unknown type "
+                + header.type + " (doc/SPOE.txt 3.2.2); further ones on this connection are skipped silently");
+          }
       }
     } catch (SpopException e) {
       fail(e);
