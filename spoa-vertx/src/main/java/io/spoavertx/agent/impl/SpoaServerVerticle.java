@@ -118,6 +118,7 @@ public final class SpoaServerVerticle extends VerticleBase {
     stats.agentDisconnect(DisconnectStatus.RESOURCE_ALLOCATION_ERROR);
     stats.recordFrameOut(FrameType.AGENT_DISCONNECT);
     socket.handler(dropped -> { });
+    socket.exceptionHandler(t -> { }); // a peer that resets after reading it (HAProxy's check does) is no error
     long linger = vertx.setTimer(SpopConnection.LINGER_MS, t -> socket.close());
     socket.closeHandler(v -> vertx.cancelTimer(linger));
     socket.write(frame);
