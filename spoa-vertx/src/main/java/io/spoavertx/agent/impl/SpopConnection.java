@@ -956,6 +956,7 @@ public final class SpopConnection implements FrameParser.Handler {
     draining = true;
     parser.pause();
     socket.pause();
+    socketPaused = true; // so that close() resumes it for the lingering read
     if (state != State.READY || inflight.isEmpty()) {
       close(DisconnectStatus.NORMAL, "agent is shutting down");
       return;
