@@ -93,6 +93,52 @@ class ProtocolEdgesBehindHaproxyTest {
   }
 
   /**
+   * HAProxy 2.6 closes an idle SPOE connection with HAPROXY-DISCONNECT status 2 ("timeout idle"):
+   * routine, so not the WARN line that other error statuses get.
+   */
+  @Test
+  void haproxysIdleTimeoutIsCountedButNotWarned() throws Exception {
+    java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.spoavertx.agent.impl.SpopConnection");
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+          warnings.add(r.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    log.addHandler(capture);
+    try {
+      haproxy.start(HaproxyConfig.builder()
+          .agent("127.0.0.1", agent.port())
+          .message(SpoeMessage.onRequest("names"))
+          .idleTimeout(Duration.ofMillis(500))
+          .defaultResponse(200, "ok")
+          .build());
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(haproxy.httpUrl("/")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), haproxy.log());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (agent.stats().haproxyDisconnects(2) < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(agent.stats().haproxyDisconnects(2) >= 1, "HAProxy closed the idle connection with status 2: " + haproxy.log());
+      assertEquals(java.util.List.of(), warnings);
+    } finally {
+      log.removeHandler(capture);
+    }
+  }
+
+  /**
    * HAProxy's health check meets the agent's connection limit: the check connection gets
    * AGENT-DISCONNECT status 13, and HAProxy 2.6 takes the server down with that status's reason
    * ("Layer7 invalid response, info: "resource allocation error"") instead of a bare connection

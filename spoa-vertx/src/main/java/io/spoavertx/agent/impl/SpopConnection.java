@@ -59,6 +59,8 @@ public final class SpopConnection implements FrameParser.Handler {
 
   private static final Log LOG = Log.get(SpopConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
+  /** HAPROXY-DISCONNECTs with an error status: one line per second at most, for all connections. */
+  private static final RateLimitedLog DISCONNECT_LOG = new RateLimitedLog(LOG, 1000);
   /** How long a connection that sent AGENT-DISCONNECT waits for the peer to close it (see {@link #close}). */
   static final long LINGER_MS = 1000;
   /** Bounds of one batch of messages to a handler address outside this JVM. */
@@ -383,7 +385,14 @@ public final class SpopConnection implements FrameParser.Handler {
   private void onHaproxyDisconnect() {
     HaproxyDisconnect d = HaproxyDisconnect.decode(reader);
     agent.stats.haproxyDisconnect(d.statusCode());
-    if (LOG.isDebugEnabled()) {
+    if (d.statusCode() != 0 && !(d.statusCode() == DisconnectStatus.TIMEOUT.code() && inflight.isEmpty())) {
+      // HAProxy says why it drops the agent (3 frame too big, 9 bad max-frame-size, ...): an
+      // operator must see it. Status 2 with nothing in flight is HAProxy 2.6's "timeout idle":
+      // routine, DEBUG below.
+      DISCONNECT_LOG.warn("connection " + id + " from " + socket.remoteAddress() + " engine-id " + engineId
+          + ": HAPROXY-DISCONNECT status " + d.statusCode() + " (" + d.message() + ")"
+          + (inflight.isEmpty() ? "" : "; " + inflight.size() + " NOTIFYs in flight are dropped"));
+    } else if (LOG.isDebugEnabled()) {
       LOG.debug("connection " + id + " engine-id " + engineId + ": HAPROXY-DISCONNECT status " + d.statusCode()
           + " (" + d.message() + ")");
     }
