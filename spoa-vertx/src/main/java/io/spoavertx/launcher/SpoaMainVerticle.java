@@ -153,8 +153,8 @@ public class SpoaMainVerticle extends VerticleBase {
         .recover(t -> Future.failedFuture(StartupException.metrics(m, t)))
         .onSuccess(s -> {
           metricsServer = s;
-          LOG.info("metrics at http://" + m.host() + ":" + s.actualPort() + m.path() + ", health at http://" + m.host()
-              + ":" + s.actualPort() + MetricsOptions.HEALTH_PATH);
+          LOG.info("metrics at http://" + m.host() + ":" + s.actualPort() + m.path() + " (health at http://" + m.host()
+              + ":" + s.actualPort() + MetricsOptions.HEALTH_PATH + ")");
         });
   }
 
