@@ -13,8 +13,7 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
+import io.spoavertx.agent.impl.Log;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -41,7 +40,7 @@ import java.util.function.Supplier;
  */
 public final class SpoaAgent {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SpoaAgent.class);
+  private static final Log LOG = Log.get(SpoaAgent.class);
 
   private final Vertx vertx;
   private final AgentConfig config;

@@ -1,17 +1,47 @@
 package io.spoavertx.config;
 
-/** A configuration error, naming the key (dotted path) and what is wrong with it. */
+/**
+ * A configuration error, naming the key (dotted path) and what is wrong with it. The message reads
+ * {@code invalid agent config: <key>: <problem>}.
+ *
+ * <p>Handler verticles use it too, for errors in their own {@code config()}: fail {@code start()}
+ * with it, the key relative to the verticle's config, e.g.
+ * {@code new ConfigException("deny[1]", "prefix out of range in '10.0.0.0/33'")}. The launcher
+ * reports it under the deployment's path, {@code handlers[0].config.deny[1]: prefix out of range
+ * in '10.0.0.0/33'}, and exits with status 2 (a reload is refused the same way).
+ */
 public final class ConfigException extends IllegalArgumentException {
 
   private final String key;
+  private final String problem;
 
   public ConfigException(String key, String problem) {
-    super("invalid agent config: " + key + ": " + problem);
-    this.key = key;
+    this(key, problem, null);
   }
 
-  /** Dotted path of the offending key, e.g. {@code listener.port}. */
+  public ConfigException(String key, String problem, Throwable cause) {
+    super("invalid agent config: " + key + ": " + problem, cause);
+    this.key = key;
+    this.problem = problem;
+  }
+
+  /** Dotted path of the offending key, e.g. {@code listener.port} or {@code deny[1]}. */
   public String key() {
     return key;
+  }
+
+  /** What is wrong with it, without the key. */
+  public String problem() {
+    return problem;
+  }
+
+  /**
+   * The same error seen from a containing document: {@code new ConfigException("deny[1]", p)
+   * .under("handlers[0].config")} has the key {@code handlers[0].config.deny[1]}.
+   */
+  public ConfigException under(String parent) {
+    String k = key == null || key.isEmpty() || key.equals("(document)") ? parent
+        : key.startsWith("[") ? parent + key : parent + "." + key;
+    return new ConfigException(k, problem, getCause());
   }
 }

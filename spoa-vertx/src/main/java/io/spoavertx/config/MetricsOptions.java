@@ -4,8 +4,8 @@ import static io.spoavertx.config.Check.orDefault;
 import static io.spoavertx.config.Check.range;
 
 /**
- * The Prometheus endpoint: Vert.x's own meters (net server, event bus) and the agent's
- * ({@code spoa_*}).
+ * The Prometheus endpoint: Vert.x's own meters (net server, event bus), the agent's
+ * ({@code spoa_*}) and the JVM's; the same HTTP server answers {@value #HEALTH_PATH}.
  *
  * @param enabled serve metrics (default true)
  * @param host interface of the metrics HTTP server (default {@code 127.0.0.1})
@@ -16,6 +16,9 @@ public record MetricsOptions(Boolean enabled, String host, Integer port, String 
 
   public static final MetricsOptions DEFAULT = new MetricsOptions(null, null, null, null);
 
+  /** Path of the health endpoint on the metrics server: 200 when ready, 503 otherwise. */
+  public static final String HEALTH_PATH = "/health";
+
   public MetricsOptions {
     enabled = orDefault(enabled, true);
     host = orDefault(host, "127.0.0.1");
@@ -23,6 +26,9 @@ public record MetricsOptions(Boolean enabled, String host, Integer port, String 
     path = orDefault(path, "/metrics");
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path: must start with '/', got '" + path + "'");
+    }
+    if (path.equals(HEALTH_PATH)) {
+      throw new IllegalArgumentException("path: " + HEALTH_PATH + " is the health endpoint, choose another path");
     }
   }
 

@@ -33,6 +33,18 @@ import java.util.List;
  */
 public final class Actions {
 
+  /**
+   * The longest variable name accepted: 40 characters. HAProxy sets {@code <scope>.<var-prefix>.<name>},
+   * written into a 64-byte buffer (63 characters and the terminating NUL; {@code spoe_set_var} in
+   * 2.6's {@code src/flt_spoe.c}): 2.6 cuts a longer one and silently sets nothing, 3.x rejects it.
+   * The var-prefix ({@code option var-prefix}, by default the {@code spoe-agent}'s name) is
+   * HAProxy's, so the agent cannot check the whole: 40 leaves room for the longest scope ("proc."
+   * or "sess.", 5), the dot after the prefix and a prefix of up to 17 characters. A handler that
+   * sets a longer name fails (counted and logged as a handler failure), rather than HAProxy
+   * silently ignoring it.
+   */
+  public static final int MAX_VAR_NAME_LENGTH = 40;
+
   private static final byte[] EMPTY = new byte[0];
   private static final Actions NONE = new Actions(EMPTY, 0, 0, true);
 
@@ -245,20 +257,34 @@ public final class Actions {
     return decode(encoded, 0, encoded.length());
   }
 
-  /** {@link #decode(Buffer)} of {@code [start, end)} of {@code buf}, without slicing it. */
+  /**
+   * {@link #decode(Buffer)} of {@code [start, end)} of {@code buf}, without slicing it. Every action
+   * is checked as {@link #setVar} checks what a handler builds (action type and argument count, a
+   * scope of {@link Scope}, a name HAProxy can set, a typed value that is not reserved), so bytes
+   * from another node cannot put anything into an ACK that HAProxy would reject.
+   */
   public static Actions decode(Buffer buf, int start, int end) {
     SpopReader r = new SpopReader(buf, start, end);
     int n = 0;
     while (r.hasRemaining()) {
       int type = r.readU8();
       int nbArgs = r.readU8();
-      r.readU8();
-      r.skip(r.readLength());
-      if (type == SpopWriter.ACTION_SET_VAR && nbArgs == 3) {
+      if (!(type == SpopWriter.ACTION_SET_VAR && nbArgs == 3) && !(type == SpopWriter.ACTION_UNSET_VAR && nbArgs == 2)) {
+        throw new SpopException(DisconnectStatus.INVALID_FRAME, "action " + n + ": unknown action type " + type
+            + " with " + nbArgs + " arguments");
+      }
+      int scope = r.readU8();
+      if (scope > Scope.RES.code()) {
+        throw new SpopException(DisconnectStatus.INVALID_FRAME, "action " + n + ": unknown variable scope " + scope);
+      }
+      String name = r.readString();
+      try {
+        checkName(name);
+      } catch (IllegalArgumentException e) {
+        throw new SpopException(DisconnectStatus.INVALID_FRAME, "action " + n + ": " + e.getMessage());
+      }
+      if (type == SpopWriter.ACTION_SET_VAR) {
         r.skipTypedValue();
-      } else if (type != SpopWriter.ACTION_UNSET_VAR || nbArgs != 2) {
-        throw new SpopException(DisconnectStatus.INVALID_FRAME,
-            "unknown action type " + type);
       }
       n++;
     }
@@ -338,10 +364,18 @@ public final class Actions {
     }
   }
 
-  /** HAProxy variable names are letters, digits, '.' and '_' (configuration.txt, "set-var"). */
+  /**
+   * HAProxy variable names are letters, digits, '.' and '_' (configuration.txt, "set-var"), of at
+   * most {@link #MAX_VAR_NAME_LENGTH} characters.
+   */
   private static void checkName(String name) {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("variable name must not be empty");
+    }
+    if (name.length() > MAX_VAR_NAME_LENGTH) {
+      throw new IllegalArgumentException("variable name '" + name + "' has " + name.length() + " characters, more than "
+          + MAX_VAR_NAME_LENGTH + ": HAProxy writes <scope>.<var-prefix>.<name> into 63 characters and would not set it "
+          + "(Actions.MAX_VAR_NAME_LENGTH)");
     }
     for (int i = 0, n = name.length(); i < n; i++) {
       char c = name.charAt(i);

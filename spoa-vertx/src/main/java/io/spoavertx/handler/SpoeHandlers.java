@@ -1,6 +1,7 @@
 package io.spoavertx.handler;
 
 import io.spoavertx.handler.internal.ActionsBatch;
+import io.spoavertx.handler.internal.DiscardedMessages;
 import io.spoavertx.handler.internal.LocalEndpoint;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.internal.MessageBatch;
@@ -50,7 +51,7 @@ public final class SpoeHandlers {
    */
   public static MessageConsumer<SpoeMessage> registerAt(Vertx vertx, String address, SpoeHandler handler) {
     SpoaCodecs.register(vertx);
-    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
+    Handler<Message<Object>> dispatch = m -> {
       if (m.body() instanceof MessageBatch batch) {
         handleBatch(handler, m, batch);
       } else {
@@ -58,7 +59,9 @@ public final class SpoeHandlers {
         Message<SpoeMessage> remote = (Message<SpoeMessage>) (Message<?>) m;
         handle(handler, remote);
       }
-    });
+    };
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, dispatch);
+    DiscardedMessages.answerAfterUnregister(consumer, dispatch);
     // Known to the agents of this JVM until unregistered or its verticle is undeployed.
     Context context = vertx.getOrCreateContext();
     LocalHandlers registry = LocalHandlers.of(vertx);

@@ -4,17 +4,56 @@ import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ConfigException;
 import io.spoavertx.config.HandlerDeployment;
 import io.spoavertx.config.RouteOptions;
+import io.spoavertx.config.TlsOptions;
 import io.spoavertx.handler.SpoeHandler;
 import io.vertx.core.Deployable;
 import io.vertx.core.Verticle;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Checks of a config that need the classpath: handler classes exist and have the right type. */
+/**
+ * Checks of a config that need the classpath or the file system: handler classes exist and have
+ * the right type, TLS files can be read.
+ */
 final class ConfigChecks {
 
   private ConfigChecks() {
+  }
+
+  /** Every check, before anything binds; a {@link ConfigException} names the key. */
+  static void check(AgentConfig config) {
+    checkClasses(config);
+    checkTlsFiles(config);
+  }
+
+  /** The listener's key and certificate files exist and can be read (their content is checked at bind). */
+  static void checkTlsFiles(AgentConfig config) {
+    TlsOptions tls = config.listener().tls();
+    if (tls == null) {
+      return;
+    }
+    readable("listener.tls.keyStore", tls.keyStore());
+    readable("listener.tls.certPath", tls.certPath());
+    readable("listener.tls.keyPath", tls.keyPath());
+  }
+
+  private static void readable(String key, String file) {
+    if (file == null) {
+      return;
+    }
+    Path p = Path.of(file);
+    if (!Files.exists(p)) {
+      throw new ConfigException(key, "cannot read '" + file + "': no such file");
+    }
+    if (Files.isDirectory(p)) {
+      throw new ConfigException(key, "cannot read '" + file + "': a directory, not a file");
+    }
+    if (!Files.isReadable(p)) {
+      throw new ConfigException(key, "cannot read '" + file + "': permission denied");
+    }
   }
 
   static void checkClasses(AgentConfig config) {
@@ -52,7 +91,8 @@ final class ConfigChecks {
 
   private static Class<?> load(String key, String className) {
     try {
-      return Class.forName(className, false, Thread.currentThread().getContextClassLoader());
+      ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+      return Class.forName(className, false, tccl != null ? tccl : ConfigChecks.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
       throw new ConfigException(key, "cannot load class '" + className + "'");
     }

@@ -1,6 +1,7 @@
 package io.spoavertx.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -223,14 +224,32 @@ class BadInputCatalogueTest {
     assertAgentStillServes();
   }
 
+  /**
+   * doc/SPOE.txt 3.2.2: "Unknown frames may be silently skipped" (HAProxy 3.x skips them): the
+   * frame, payload and all, is skipped; the NOTIFY behind it in the same read is answered and the
+   * connection stays up.
+   */
   @ParameterizedTest(name = "frame type {0}")
   @ValueSource(ints = {4, 42, 100, 104, 255})
-  void unknownFrameTypeIsStatus4(int type) throws Exception {
+  void unknownFrameTypeIsSkipped(int type) throws Exception {
     start(ProtocolOptions.DEFAULT);
-    SpopTestClient bad = connectAndHello();
-    bad.sendRaw(SpopClientCodec.encodeFrame(type, SpopClientCodec.FLAG_FIN, 1, 1, Buffer.buffer()));
-    expectDisconnect(bad, 4);
+    SpopTestClient peer = connectAndHello();
+    Future<Ack> behind = peer.expectAck(7, 1);
+    bad(peer, Buffer.buffer()
+        .appendBuffer(SpopClientCodec.encodeFrame(type, SpopClientCodec.FLAG_FIN, 1, 1, hex("00 03 61 62 63 ff ff")))
+        .appendBuffer(SpopClientCodec.encodeNotify(7, 1, List.of(score(77)))));
+    AckAssert.assertThat(behind.await(T, TimeUnit.SECONDS)).setsVar(Scope.TXN, "score", 77L);
+    healthyNotify(peer);
+    assertFalse(peer.closed().isComplete(), "the connection stays up");
+    assertEquals(0, disconnectsSent());
+    assertEquals(List.of(), peer.errors());
+    assertTrue(logs.escapes().isEmpty(), "skipped quietly: " + logs.escapes());
+    peer.close().await(T, TimeUnit.SECONDS);
     assertAgentStillServes();
+  }
+
+  private static void bad(SpopTestClient client, Buffer bytes) throws Exception {
+    client.sendRaw(bytes).await(T, TimeUnit.SECONDS);
   }
 
   @ParameterizedTest(name = "agent frame type {0}")

@@ -9,6 +9,7 @@ import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.config.ProtocolOptions;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.testing.Ack;
+import io.spoavertx.testing.AgentDisconnect;
 import io.spoavertx.testing.Message;
 import io.spoavertx.testing.SpopTestClient;
 import io.vertx.core.Future;
@@ -89,15 +90,26 @@ class LimitsTest {
     assertEquals(0, agent.stats().inflight());
   }
 
+  /**
+   * The connection over the limit is told why (AGENT-DISCONNECT status 13, "too many connections")
+   * and closed; its HELLO, sent at once as HAProxy does, does not turn the close into a reset that
+   * would destroy the AGENT-DISCONNECT.
+   */
   @Test
-  void connectionsBeyondTheLimitAreClosedAtAccept() throws Exception {
+  void connectionsBeyondTheLimitGetAgentDisconnectThenClose() throws Exception {
     agent = SpoaAgent.create(vertx, AgentConfig.DEFAULT.withListener(ListenerOptions.DEFAULT.withPort(0).withMaxConnections(2)));
     agent.start().await(10, TimeUnit.SECONDS);
     SpopTestClient first = client();
     client();
     SpopTestClient third = SpopTestClient.connect(vertx, "127.0.0.1", agent.port()).await(10, TimeUnit.SECONDS);
+    third.hello();
+    AgentDisconnect bye = third.agentDisconnect().await(10, TimeUnit.SECONDS);
+    assertEquals(13, bye.statusCode());
+    assertEquals("too many connections", bye.message());
     third.closed().await(10, TimeUnit.SECONDS);
+    assertEquals(List.of(), third.errors(), "well-formed, the only frame");
     assertEquals(1, agent.stats().connectionsRefused());
+    assertEquals(1, agent.stats().agentDisconnects(io.spoavertx.codec.DisconnectStatus.RESOURCE_ALLOCATION_ERROR));
     first.close().await(10, TimeUnit.SECONDS);
     SpoaAgentTest.waitUntil(() -> agent.stats().connectionsActive() == 1);
     client().notify(List.of()).await(10, TimeUnit.SECONDS); // a slot is free again

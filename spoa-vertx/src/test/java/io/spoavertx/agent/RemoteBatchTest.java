@@ -104,6 +104,36 @@ class RemoteBatchTest {
     assertEquals(List.of(), client.errors());
   }
 
+  /**
+   * A handler node that answers with actions HAProxy would reject (here: scope 7, which makes
+   * HAProxy drop the rest of the ACK's actions): the batch as the cluster codec reads it off the
+   * wire fails that message with the reason; the other message of the NOTIFY keeps its actions.
+   */
+  @Test
+  void invalidActionsFromAHandlerNodeFailThatMessageAndNeverReachHaproxy() throws Exception {
+    vertx.eventBus().<MessageBatch>consumer("spoa.message.peer", msg -> {
+      SpoeMessage[] messages = msg.body().messages();
+      Buffer wire = Buffer.buffer().appendInt(messages.length);
+      for (SpoeMessage m : messages) {
+        Buffer actions = m.getLong("n", -1) == 1
+            ? Buffer.buffer(new byte[] {1, 3, 7, 1, 'x', 0x02, 0x2a}) // SET-VAR scope 7
+            : Actions.create().setVar(io.spoavertx.handler.Scope.TXN, "ok", m.getLong("n", -1)).encoded();
+        wire.appendInt(actions.length()).appendBuffer(actions);
+      }
+      msg.reply(ActionsBatch.decodeFrom(wire, 0)); // what SpoaCodecs' cluster codec does with a reply
+    }).completion().await(10, TimeUnit.SECONDS);
+    SpoaAgent agent = SpoaAgent.create(vertx, AgentConfig.DEFAULT
+        .withListener(ListenerOptions.DEFAULT.withHost("127.0.0.1").withPort(0)));
+    int port = agent.start().await(10, TimeUnit.SECONDS);
+    SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
+    client.hello().await(10, TimeUnit.SECONDS);
+    Ack ack = client.notify(Message.of("peer").arg("n", 1L), Message.of("peer").arg("n", 2L)).await(10, TimeUnit.SECONDS);
+    AckAssert.assertThat(ack).hasActionCount(1).setsVar(Scope.TXN, "ok", 2L);
+    assertEquals(1, agent.stats().messages(Outcome.ERROR));
+    assertEquals(1, agent.stats().messages(Outcome.OK));
+    assertEquals(List.of(), client.errors());
+  }
+
   @Test
   void aConsumerThatDoesNotKnowBatchesFailsItsMessagesNotTheConnection() throws Exception {
     vertx.eventBus().consumer("spoa.message.legacy", msg -> msg.reply(Actions.none()))

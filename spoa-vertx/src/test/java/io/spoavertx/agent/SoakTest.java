@@ -577,8 +577,8 @@ class SoakTest {
       case 0 -> notifyRaw(hex.parseHex("01 6d 01 01 61 0c 01 02 03 04"));
       // NOTIFY whose message announces 3 arguments and holds one
       case 1 -> notifyRaw(hex.parseHex("01 6d 03 01 61 00"));
-      // unknown frame type 42
-      case 2 -> SpopClientCodec.encodeFrame(42, SpopClientCodec.FLAG_FIN, 1, 1, Buffer.buffer());
+      // an agent-side frame type (ACK) sent by the peer (an unknown type would be skipped)
+      case 2 -> SpopClientCodec.encodeFrame(SpopClientCodec.TYPE_ACK, SpopClientCodec.FLAG_FIN, 1, 1, Buffer.buffer());
       // zero length
       default -> Buffer.buffer(hex.parseHex("00 00 00 00"));
     };

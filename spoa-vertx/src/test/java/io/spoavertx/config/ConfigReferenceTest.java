@@ -2,6 +2,7 @@ package io.spoavertx.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
 class ConfigReferenceTest {
 
   private static final Pattern ROW = Pattern.compile("^\\| `([^`]+)` \\| ([^|]+) \\|");
+  private static final Pattern ENV_ROW = Pattern.compile("^\\| `([^`]+)` \\| [^|]+ \\| ([^|]+) \\|");
 
   @Test
   void everyKeyIsDocumentedAndEveryDocumentedKeyExists() throws IOException {
@@ -50,6 +52,36 @@ class ConfigReferenceTest {
       compared++;
     }
     assertFalse(compared < 10, "only " + compared + " defaults compared");
+  }
+
+  /** The environment column names each key's variable as EnvironmentOverrides derives it, or none. */
+  @Test
+  void documentedVariablesAreTheCodesVariables() throws IOException {
+    Map<String, String> byKey = new java.util.TreeMap<>();
+    EnvironmentOverrides.variables().forEach((variable, key) -> {
+      if (!EnvironmentOverrides.aliases().containsKey(variable)) {
+        byKey.put(key, variable);
+      }
+    });
+    Map<String, String> documented = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(repoRoot().resolve("docs/CONFIG.md"))) {
+      Matcher m = ENV_ROW.matcher(line);
+      if (m.find()) {
+        documented.put(m.group(1), m.group(2).trim());
+      }
+    }
+    assertFalse(documented.isEmpty(), "no environment column in docs/CONFIG.md");
+    for (Map.Entry<String, String> row : documented.entrySet()) {
+      String variable = byKey.get(row.getKey());
+      assertEquals(variable == null ? "—" : "`" + variable + "`", row.getValue(), "environment variable of " + row.getKey());
+      assertEquals(variable, EnvironmentOverrides.variableOf(row.getKey()));
+    }
+    assertEquals(byKey.keySet(), new TreeSet<>(documented.entrySet().stream()
+        .filter(e -> !e.getValue().equals("—")).map(Map.Entry::getKey).toList()), "keys with a variable");
+    for (Map.Entry<String, String> alias : EnvironmentOverrides.aliases().entrySet()) {
+      assertTrue(Files.readString(repoRoot().resolve("docs/CONFIG.md")).replaceAll("\\s+", " ").contains("`" + alias.getKey() + "` (`" + alias.getValue() + "`)"),
+          "alias " + alias.getKey() + " documented");
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.spoavertx.handler;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.buffer.Buffer;
 import net.jqwik.api.Arbitraries;
@@ -19,6 +20,54 @@ import java.util.HexFormat;
 import java.util.List;
 
 class ActionsTest {
+
+  /** HAProxy writes <scope>.<var-prefix>.<name> into 63 characters: longer names are refused when built. */
+  @Test
+  void aVariableNameLongerThanHaproxyCanSetIsRefusedWhenTheActionIsBuilt() {
+    String longest = "n".repeat(Actions.MAX_VAR_NAME_LENGTH);
+    assertEquals(1, Actions.create().setVar(Scope.PROC, longest, 1).unsetVar(Scope.SESS, longest).size() - 1);
+    String tooLong = longest + "x";
+    List<Runnable> builders = List.of(
+        () -> Actions.create().setVar(Scope.TXN, tooLong, 1),
+        () -> Actions.create().setVar(Scope.TXN, tooLong, 1L),
+        () -> Actions.create().setVar(Scope.TXN, tooLong, true),
+        () -> Actions.create().setVar(Scope.TXN, tooLong, "v"),
+        () -> Actions.create().setVar(Scope.TXN, tooLong, new byte[1]),
+        () -> Actions.create().setVar(Scope.TXN, tooLong, Buffer.buffer("v")),
+        () -> Actions.create().setVar(Scope.TXN, tooLong, InetAddress.getLoopbackAddress()),
+        () -> Actions.create().setVarUint32(Scope.TXN, tooLong, 1),
+        () -> Actions.create().setVarUint64(Scope.TXN, tooLong, 1),
+        () -> Actions.create().unsetVar(Scope.TXN, tooLong));
+    for (Runnable b : builders) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::run);
+      assertEquals("variable name '" + tooLong + "' has 41 characters, more than 40: HAProxy writes "
+          + "<scope>.<var-prefix>.<name> into 63 characters and would not set it (Actions.MAX_VAR_NAME_LENGTH)", e.getMessage());
+    }
+    // the allowance: the longest scope, a 17-character var-prefix and the dots fit HAProxy's 63
+    assertEquals(63, ("proc." + "p".repeat(17) + "." + longest).length());
+  }
+
+  /** What another node sends back is checked like what a handler builds: nothing malformed reaches HAProxy. */
+  @Test
+  void decodeRefusesWhatHaproxyWouldNotTake() {
+    Buffer good = Actions.create().setVar(Scope.TXN, "score", 42).unsetVar(Scope.SESS, "x").encoded();
+    assertEquals(Actions.create().setVar(Scope.TXN, "score", 42).unsetVar(Scope.SESS, "x").list(), Actions.decode(good).list());
+    String[][] bad = {
+        {"010307" + "0178" + "022a", "action 0: unknown variable scope 7"},
+        {"010302" + "0178" + "022a" + "030302" + "0178" + "022a", "action 1: unknown action type 3 with 3 arguments"},
+        {"010202" + "0178", "action 0: unknown action type 1 with 2 arguments"},
+        {"020302" + "0178" + "022a", "action 0: unknown action type 2 with 3 arguments"},
+        {"010302" + "0178" + "0a00", "reserved data type 10"},
+        {"010302" + "0178", "frame ends inside"},
+        {"010302" + "0129" + "022a", "action 0: invalid character ')' in variable name ')'"},
+        {"010302" + "29" + "6e".repeat(41) + "022a", "action 0: variable name '" + "n".repeat(41) + "' has 41 characters"},
+    };
+    for (String[] c : bad) {
+      io.spoavertx.codec.SpopException e = assertThrows(io.spoavertx.codec.SpopException.class,
+          () -> Actions.decode(Buffer.buffer(HexFormat.of().parseHex(c[0]))), c[0]);
+      assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
+    }
+  }
 
   @Test
   void setVarAndUnsetVarWireFormat() {

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
 class DashboardTest {
 
   static final String DASHBOARD = "conf/grafana/spoa-vertx-dashboard.json";
-  private static final Pattern METRIC = Pattern.compile("\\b(?:spoa|vertx)_[a-z_]+");
+  private static final Pattern METRIC = Pattern.compile("\\b(?:spoa|vertx|jvm|process|system)_[a-z_]+");
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]", Pattern.MULTILINE);
   private static final Pattern TYPE = Pattern.compile("^# TYPE (\\S+) (\\S+)$", Pattern.MULTILINE);
 
@@ -97,7 +97,7 @@ class DashboardTest {
         assertEquals("${DS_PROMETHEUS}", t.getJsonObject("datasource").getString("uid"), title + ": target datasource");
         assertTrue(expr.contains("instance=~\"$instance\""), title + ": not filtered by $instance: " + expr);
         assertBalanced(title, expr);
-        assertFalse(metricNames(expr).isEmpty(), title + ": no spoa_/vertx_ meter in " + expr);
+        assertFalse(metricNames(expr).isEmpty(), title + ": no spoa_/vertx_/jvm_/process_ meter in " + expr);
       }
     }
   }
@@ -109,6 +109,8 @@ class DashboardTest {
       used.addAll(metricNames(expr));
     }
     assertTrue(used.stream().anyMatch(n -> n.startsWith("spoa_")), "the dashboard uses spoa_* meters: " + used);
+    assertTrue(used.containsAll(java.util.List.of("jvm_memory_used_bytes", "jvm_gc_pause_seconds_sum", "process_cpu_usage",
+        "spoa_build_info")), "the dashboard shows the JVM and the version: " + used);
 
     String text = scrapeAfterTraffic();
     Set<String> samples = new HashSet<>();
@@ -117,7 +119,7 @@ class DashboardTest {
     }
     Set<String> histograms = new HashSet<>();
     for (Matcher m = TYPE.matcher(text); m.find(); ) {
-      if (m.group(2).equals("histogram")) {
+      if (m.group(2).equals("histogram") || m.group(2).equals("summary")) {
         histograms.add(m.group(1));
       }
     }
@@ -161,8 +163,20 @@ class DashboardTest {
     check.hello(HelloOptions.spopCheck()).await(10, TimeUnit.SECONDS);
     check.closed().await(10, TimeUnit.SECONDS);
 
-    return vertx.createHttpClient().request(HttpMethod.GET, main.metricsPort(), "127.0.0.1", "/metrics")
-        .compose(req -> req.send().compose(HttpClientResponse::body)).await(10, TimeUnit.SECONDS).toString();
+    // GC pause timers appear with the first collection the JVM reports
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String text;
+    do {
+      System.gc();
+      text = vertx.createHttpClient().request(HttpMethod.GET, main.metricsPort(), "127.0.0.1", "/metrics")
+          .compose(req -> req.send().compose(HttpClientResponse::body)).await(10, TimeUnit.SECONDS).toString();
+    } while (!text.contains("jvm_gc_pause_seconds_count") && System.nanoTime() < deadline && sleep(100));
+    return text;
+  }
+
+  private static boolean sleep(long ms) throws InterruptedException {
+    Thread.sleep(ms);
+    return true;
   }
 
   static JsonObject load() throws IOException {

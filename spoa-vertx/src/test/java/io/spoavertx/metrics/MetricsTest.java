@@ -123,6 +123,71 @@ class MetricsTest {
   }
 
   @Test
+  void jvmAndProcessMetersAndTheBuildInfoAreServed() throws Exception {
+    SpoaMainVerticle main = new SpoaMainVerticle();
+    JsonObject config = new JsonObject().put("listener", new JsonObject().put("port", 0))
+        .put("metrics", new JsonObject().put("port", 0));
+    vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
+    String text = scrape(main.metricsPort());
+    for (String name : List.of("jvm_memory_used_bytes", "jvm_memory_max_bytes", "jvm_gc_memory_allocated_bytes_total",
+        "jvm_threads_live_threads", "jvm_classes_loaded_classes", "process_cpu_usage", "system_cpu_usage",
+        "system_cpu_count", "process_uptime_seconds", "process_start_time_seconds", "process_files_open_files")) {
+      assertTrue(Pattern.compile("^" + name + "[{ ]", Pattern.MULTILINE).matcher(text).find(), name + " in\n" + text);
+    }
+    assertTrue(value(text, "process_files_open_files", "") > 0);
+    assertTrue(!ProcessMeters.VERSION.equals("unknown") && ProcessMeters.VERSION.matches("\\d+\\.\\d+.*"), ProcessMeters.VERSION);
+    assertEquals(1, value(text, "spoa_build_info", "version=\"" + ProcessMeters.VERSION + "\""));
+  }
+
+  /**
+   * The agent's meters, the JVM's and the build info are registered once, even with several
+   * listener and handler instances. Micrometer reports a repeated registration on this logger
+   * (a WARNING the first time in a JVM, FINE after): only Vert.x's own gauges may show up there,
+   * which Vert.x re-registers by design for each consumer and server (docs/METRICS.md).
+   */
+  @Test
+  void everyMeterOfOursIsRegisteredOnce() throws Exception {
+    java.util.logging.Logger micrometer = java.util.logging.Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+    java.util.logging.Level level = micrometer.getLevel();
+    List<String> repeats = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (String.valueOf(r.getMessage()).contains("already registered")) {
+          repeats.add(r.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    micrometer.setLevel(java.util.logging.Level.ALL);
+    micrometer.addHandler(capture);
+    try {
+      SpoaMainVerticle main = new SpoaMainVerticle();
+      JsonObject config = new JsonObject()
+          .put("listener", new JsonObject().put("port", 0).put("instances", 2))
+          .put("metrics", new JsonObject().put("port", 0))
+          .put("handlers", new JsonArray().add(new JsonObject().put("class", Handlers.class.getName()).put("instances", 2)));
+      vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(10, TimeUnit.SECONDS);
+      SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", main.agent().port()).await(10, TimeUnit.SECONDS);
+      client.hello().await(10, TimeUnit.SECONDS);
+      client.notify(Message.of("ok")).await(10, TimeUnit.SECONDS);
+      scrape(main.metricsPort());
+      List<String> ours = repeats.stream().filter(m -> !m.contains("MeterId{name='vertx.")).toList();
+      assertTrue(ours.isEmpty(), "registered twice: " + ours);
+    } finally {
+      micrometer.removeHandler(capture);
+      micrometer.setLevel(level);
+    }
+  }
+
+  @Test
   void metricsCanBeTurnedOff() throws Exception {
     SpoaMainVerticle main = new SpoaMainVerticle();
     JsonObject config = new JsonObject().put("listener", new JsonObject().put("port", 0))

@@ -52,8 +52,14 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Starts {@code java [jvmArgs] -jar jar [args]} with the current JVM's java and extra environment. */
   public static AgentProcess start(Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env) throws IOException {
+    return start(Path.of(System.getProperty("java.home"), "bin", "java"), jar, jvmArgs, args, env);
+  }
+
+  /** Starts {@code java [jvmArgs] -jar jar [args]} with the given {@code java} (another JDK) and extra environment. */
+  public static AgentProcess start(Path java, Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(java.toString());
     cmd.addAll(jvmArgs);
     cmd.add("-jar");
     cmd.add(jar.toString());
@@ -124,6 +130,15 @@ public final class AgentProcess implements AutoCloseable {
     // losing what it prints while it shuts down.
     process.toHandle().destroy();
     return awaitExit(timeout);
+  }
+
+  /** SIGHUP: the launcher re-reads its config file and redeploys the handler verticles that changed. */
+  public void hangup() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).redirectErrorStream(true).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -HUP " + process.pid() + " failed: " + new String(kill.getInputStream().readAllBytes(),
+          StandardCharsets.UTF_8));
+    }
   }
 
   /** SIGKILL: the abrupt death of a node. */

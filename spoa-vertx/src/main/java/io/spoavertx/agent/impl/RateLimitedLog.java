@@ -1,23 +1,21 @@
 package io.spoavertx.agent.impl;
 
-import io.vertx.core.internal.logging.Logger;
-
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Logs at most one line per interval; the next line says how many were suppressed. */
-final class RateLimitedLog {
+/** Logs at most one line per interval; the next line says how many were suppressed. Internal. */
+public final class RateLimitedLog {
 
-  private final Logger log;
+  private final Log log;
   private final long intervalNanos;
   private final AtomicLong next = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong suppressed = new AtomicLong();
 
-  RateLimitedLog(Logger log, long intervalMs) {
+  public RateLimitedLog(Log log, long intervalMs) {
     this.log = log;
     this.intervalNanos = intervalMs * 1_000_000L;
   }
 
-  void warn(String message) {
+  public void warn(String message) {
     long now = System.nanoTime();
     long n = next.get();
     if ((n == Long.MIN_VALUE || now - n >= 0) && next.compareAndSet(n, now + intervalNanos)) {

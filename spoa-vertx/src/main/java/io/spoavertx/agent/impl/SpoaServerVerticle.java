@@ -1,6 +1,9 @@
 package io.spoavertx.agent.impl;
 
 import io.spoavertx.agent.AgentStats;
+import io.spoavertx.codec.DisconnectStatus;
+import io.spoavertx.codec.FrameType;
+import io.spoavertx.codec.SpopWriter;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.handler.SpoaCodecs;
@@ -9,9 +12,9 @@ import io.spoavertx.handler.SpoeHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PfxOptions;
@@ -29,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SpoaServerVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SpoaServerVerticle.class);
+  private static final Log LOG = Log.get(SpoaServerVerticle.class);
 
   private final AgentConfig config;
   private final Map<String, SpoeHandler> directHandlers;
@@ -52,7 +55,7 @@ public final class SpoaServerVerticle extends VerticleBase {
     this.bindPort = bindPort;
     this.directHandlers = directHandlers;
     this.stats = stats;
-    this.handlerLog = new RateLimitedLog(LoggerFactory.getLogger("io.spoavertx.handler"), 1000);
+    this.handlerLog = new RateLimitedLog(Log.get("io.spoavertx.handler"), 1000);
     this.connectionLog = new RateLimitedLog(LOG, 1000);
   }
 
@@ -87,7 +90,7 @@ public final class SpoaServerVerticle extends VerticleBase {
         stats.recordConnectionRefused();
         connectionLog.warn("refused a connection from " + socket.remoteAddress() + ": listener.maxConnections ("
             + l.maxConnections() + ") reached");
-        socket.close();
+        refuse(socket);
         return;
       }
       SpopConnection[] self = new SpopConnection[1];
@@ -103,6 +106,28 @@ public final class SpoaServerVerticle extends VerticleBase {
     });
     return server.listen().onSuccess(s -> LOG.debug("SPOA server instance listening on " + l.host() + ":" + s.actualPort()));
   }
+
+  /**
+   * A connection over {@code listener.maxConnections}: AGENT-DISCONNECT status 13 "too many
+   * connections", so HAProxy (its health check included) learns why, then close. As after any
+   * AGENT-DISCONNECT, what the peer sends meanwhile (its HELLO) is read and dropped until it closes
+   * or {@link SpopConnection#LINGER_MS} pass: closing with unread input would reset the connection
+   * and destroy the frame.
+   */
+  private void refuse(NetSocket socket) {
+    Buffer frame = Buffer.buffer(48);
+    SpopWriter.writeAgentDisconnect(frame, DisconnectStatus.RESOURCE_ALLOCATION_ERROR, TOO_MANY_CONNECTIONS);
+    stats.agentDisconnect(DisconnectStatus.RESOURCE_ALLOCATION_ERROR);
+    stats.recordFrameOut(FrameType.AGENT_DISCONNECT);
+    socket.handler(dropped -> { });
+    socket.exceptionHandler(t -> { }); // a peer that resets after reading it (HAProxy's check does) is no error
+    long linger = vertx.setTimer(SpopConnection.LINGER_MS, t -> socket.close());
+    socket.closeHandler(v -> vertx.cancelTimer(linger));
+    socket.write(frame);
+  }
+
+  /** The message of the AGENT-DISCONNECT a connection over listener.maxConnections gets. */
+  static final String TOO_MANY_CONNECTIONS = "too many connections";
 
   /** The thread of this instance's event loop, where its connections are read (after start). */
   public Thread eventLoop() {

@@ -21,8 +21,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.netty.buffer.ByteBuf;
@@ -44,8 +42,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SpopConnection implements FrameParser.Handler, Dispatcher.Answers {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SpopConnection.class);
+  private static final Log LOG = Log.get(SpopConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
+  /** HAPROXY-DISCONNECTs with an error status: one line per second at most, for all connections. */
+  private static final RateLimitedLog DISCONNECT_LOG = new RateLimitedLog(LOG, 1000);
   /** How long a connection that sent AGENT-DISCONNECT waits for the peer to close it (see {@link #close}). */
   static final long LINGER_MS = 1000;
 
@@ -70,6 +70,7 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
 
   private State state = State.AWAIT_HELLO;
   private boolean framesSeen;
+  private boolean unknownFrameLogged;
   private int maxFrameSize;
   private boolean fragmentation;
   private String engineId;
@@ -215,9 +216,18 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
           break;
         case FrameType.HAPROXY_HELLO:
           throw new SpopException(DisconnectStatus.INVALID_FRAME, "second HAPROXY-HELLO");
-        default:
+        case FrameType.AGENT_HELLO:
+        case FrameType.AGENT_DISCONNECT:
+        case FrameType.ACK:
           throw new SpopException(DisconnectStatus.INVALID_FRAME,
               "unexpected frame type " + FrameType.name(header.type));
+        default:
+          // doc/SPOE.txt 3.2.2: "Unknown frames may be silently skipped"; HAProxy 3.x skips them too
+          if (!unknownFrameLogged) {
+            unknownFrameLogged = true;
+            LOG.info("connection " + id + " engine-id " + engineId + ": skipping frames of unknown type "
+                + header.type + " (doc/SPOE.txt 3.2.2); further ones on this connection are skipped silently");
+          }
       }
     } catch (SpopException e) {
       fail(e);
@@ -353,7 +363,14 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
   private void onHaproxyDisconnect() {
     HaproxyDisconnect d = HaproxyDisconnect.decode(reader);
     agent.stats.haproxyDisconnect(d.statusCode());
-    if (LOG.isDebugEnabled()) {
+    if (d.statusCode() != 0 && !(d.statusCode() == DisconnectStatus.TIMEOUT.code() && inflight.isEmpty())) {
+      // HAProxy says why it drops the agent (3 frame too big, 9 bad max-frame-size, ...): an
+      // operator must see it. Status 2 with nothing in flight is HAProxy 2.6's "timeout idle":
+      // routine, DEBUG below.
+      DISCONNECT_LOG.warn("connection " + id + " from " + socket.remoteAddress() + " engine-id " + engineId
+          + ": HAPROXY-DISCONNECT status " + d.statusCode() + " (" + d.message() + ")"
+          + (inflight.isEmpty() ? "" : "; " + inflight.size() + " NOTIFYs in flight are dropped"));
+    } else if (LOG.isDebugEnabled()) {
       LOG.debug("connection " + id + " engine-id " + engineId + ": HAPROXY-DISCONNECT status " + d.statusCode()
           + " (" + d.message() + ")");
     }
@@ -634,6 +651,7 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
     draining = true;
     parser.pause();
     socket.pause();
+    socketPaused = true; // so that close() resumes it for the lingering read
     if (state != State.READY || inflight.isEmpty()) {
       close(DisconnectStatus.NORMAL, "agent is shutting down");
       return;

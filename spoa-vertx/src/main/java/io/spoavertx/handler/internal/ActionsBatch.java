@@ -1,5 +1,8 @@
 package io.spoavertx.handler.internal;
 
+import io.spoavertx.agent.impl.Log;
+import io.spoavertx.agent.impl.RateLimitedLog;
+import io.spoavertx.codec.SpopException;
 import io.spoavertx.handler.Actions;
 import io.vertx.core.buffer.Buffer;
 
@@ -50,8 +53,28 @@ public final class ActionsBatch {
     }
   }
 
+  /**
+   * Reads a batch from its wire form (a reply from another node). Each message's actions are
+   * validated ({@link Actions#decode}); actions that are not valid make that message a failure
+   * with the reason, and nothing of them reaches HAProxy. A batch whose framing itself is broken
+   * reads as an empty one, so every message of it fails ("no answer in the handler's reply").
+   */
   public static ActionsBatch decodeFrom(Buffer in, int pos) {
+    try {
+      return decodeOrThrow(in, pos);
+    } catch (RuntimeException e) {
+      MALFORMED.warn("malformed reply from a handler node, its messages get no actions: " + e);
+      return new ActionsBatch(new Actions[0], new String[0]);
+    }
+  }
+
+  private static final RateLimitedLog MALFORMED = new RateLimitedLog(Log.get("io.spoavertx.handler"), 1000);
+
+  private static ActionsBatch decodeOrThrow(Buffer in, int pos) {
     int n = in.getInt(pos);
+    if (n < 0 || n > (in.length() - pos - 4) / 4) {
+      throw new IllegalArgumentException("message count " + n + " does not fit the " + in.length() + " bytes");
+    }
     Actions[] actions = new Actions[n];
     String[] failures = new String[n];
     int p = pos + 4;
@@ -59,7 +82,14 @@ public final class ActionsBatch {
       int len = in.getInt(p);
       p += 4;
       if (len >= 0) {
-        actions[i] = Actions.decode(in, p, p + len);
+        if (p + len > in.length()) {
+          throw new IllegalArgumentException("actions of message " + i + " run past the end");
+        }
+        try {
+          actions[i] = Actions.decode(in, p, p + len);
+        } catch (SpopException e) {
+          failures[i] = "invalid actions from the handler node: " + e.getMessage();
+        }
         p += len;
       } else {
         int textLen = in.getInt(p);

@@ -1,5 +1,6 @@
 package io.spoavertx.examples.reputation;
 
+import io.spoavertx.config.ConfigException;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.handler.SpoeHandler;
@@ -25,11 +26,21 @@ public class ClientReputationVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject cfg = config();
-    Future<JsonObject> rules = cfg.containsKey("file")
-        ? vertx.fileSystem().readFile(cfg.getString("file")).map(b -> new JsonObject(b).mergeIn(cfg.copy().put("file", (String) null)))
+    String file = cfg.getString("file");
+    Future<JsonObject> rules = file != null
+        ? vertx.fileSystem().readFile(file)
+            .recover(t -> Future.failedFuture(new ConfigException("file", "cannot read '" + file + "': " + t.getMessage())))
+            .map(b -> new JsonObject(b).mergeIn(cfg.copy().put("file", (String) null)))
         : Future.succeededFuture(cfg);
     return rules.compose(json -> {
-      policy = ReputationPolicy.fromJson(json);
+      try {
+        policy = ReputationPolicy.fromJson(json);
+      } catch (ConfigException e) {
+        // bad rules: a ConfigException naming the key, which the launcher reports under this
+        // verticle's place in the agent config (handlers[0].config.deny[1]: ...)
+        boolean inFile = file != null && !cfg.containsKey(e.key().split("[.\\[]")[0]);
+        return Future.failedFuture(inFile ? new ConfigException("file", "'" + file + "': " + e.key() + ": " + e.problem(), e) : e);
+      }
       return SpoeHandlers.register(vertx, cfg.getString("message", MESSAGE), SpoeHandler.sync(this::check)).completion();
     });
   }

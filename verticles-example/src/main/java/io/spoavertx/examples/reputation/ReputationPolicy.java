@@ -1,5 +1,6 @@
 package io.spoavertx.examples.reputation;
 
+import io.spoavertx.config.ConfigException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -7,6 +8,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The scoring rules of the reputation example, from JSON:
@@ -27,13 +29,18 @@ record ReputationPolicy(int baseScore, List<Cidr> allow, List<Cidr> deny, List<P
   record Verdict(int score, boolean deny) {
   }
 
+  /**
+   * The policy {@code json} describes; a bad value is a {@link ConfigException} naming its key
+   * ({@code deny[1]: prefix out of range in '10.0.0.0/33'}), which the launcher reports under the
+   * handler's place in the agent config ({@code handlers[0].config.deny[1]: ...}).
+   */
   static ReputationPolicy fromJson(JsonObject json) {
     return new ReputationPolicy(
-        json.getInteger("baseScore", 10),
+        integer(json, "baseScore", 10),
         cidrs(json, "allow"), cidrs(json, "deny"),
         patterns(json, "denyUserAgents"), patterns(json, "suspiciousUserAgents"),
-        json.getInteger("suspiciousScore", 50),
-        patterns(json, "sensitivePaths"), json.getInteger("sensitivePathScore", 20));
+        integer(json, "suspiciousScore", 50),
+        patterns(json, "sensitivePaths"), integer(json, "sensitivePathScore", 20));
   }
 
   Verdict evaluate(InetAddress ip, String path, String userAgent) {
@@ -71,18 +78,48 @@ record ReputationPolicy(int baseScore, List<Cidr> allow, List<Cidr> deny, List<P
     return false;
   }
 
+  private static int integer(JsonObject json, String key, int defaultValue) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    if (!(v instanceof Integer || v instanceof Long)) {
+      throw new ConfigException(key, "expected an integer, got " + (v instanceof String ? "\"" + v + "\"" : v));
+    }
+    return ((Number) v).intValue();
+  }
+
+  private static JsonArray array(JsonObject json, String key) {
+    Object v = json.getValue(key);
+    if (v != null && !(v instanceof JsonArray)) {
+      throw new ConfigException(key, "expected an array, got " + v);
+    }
+    return v == null ? new JsonArray() : (JsonArray) v;
+  }
+
   private static List<Cidr> cidrs(JsonObject json, String key) {
     List<Cidr> out = new ArrayList<>();
-    for (Object o : json.getJsonArray(key, new JsonArray())) {
-      out.add(Cidr.parse(String.valueOf(o)));
+    JsonArray a = array(json, key);
+    for (int i = 0; i < a.size(); i++) {
+      try {
+        out.add(Cidr.parse(String.valueOf(a.getValue(i))));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + "[" + i + "]", e.getMessage(), e);
+      }
     }
     return List.copyOf(out);
   }
 
   private static List<Pattern> patterns(JsonObject json, String key) {
     List<Pattern> out = new ArrayList<>();
-    for (Object o : json.getJsonArray(key, new JsonArray())) {
-      out.add(Pattern.compile(String.valueOf(o)));
+    JsonArray a = array(json, key);
+    for (int i = 0; i < a.size(); i++) {
+      try {
+        out.add(Pattern.compile(String.valueOf(a.getValue(i))));
+      } catch (PatternSyntaxException e) {
+        throw new ConfigException(key + "[" + i + "]", "not a regular expression: " + e.getDescription() + " in '"
+            + e.getPattern() + "'", e);
+      }
     }
     return List.copyOf(out);
   }
