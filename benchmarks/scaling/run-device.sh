@@ -63,8 +63,8 @@ unpacked=$(( $(date +%s) - t0 ))
 cat "$OUT/device.txt"
 
 rc=0
-# a hard stop too, 15 s before the 6 minutes: SIGTERM makes bench-scaling stop the agents and write what it has
-hard=$(( 345 - unpacked ))
+# a hard stop too, 5 s past the budget: SIGTERM makes bench-scaling stop the agents and write what it has
+hard=$(( budget + 5 - unpacked ))
 timeout --kill-after=10 "$hard" python3 "$here/bench-scaling" --java "$java" --gen "$work/spop-load" --conf "$here/spoa-agent.json" "${jars[@]}" \
   --cores "${CORES:-1 2 4 8}" --runs "${RUNS:-2}" --layouts "$layouts" --order rounds \
   --budget "$(( budget - unpacked - 5 ))" --out "$OUT" "$@" || rc=$?
