@@ -10,7 +10,8 @@
 #   .device/run-device.sh [bench-scaling options, e.g. --cores "1" --runs 1 --modes pipelined]
 #   environment: OUT (default a new /tmp dir), RUNS (2), CORES ("1 2 4 8"), BUDGET (340),
 #                PERJVM=1 (also the N-JVMs layout; use RUNS=1 to stay in time), PERJVM_CORES ("8": the
-#                N-JVMs layout for those N only, "new" JAR, after the main sweep), AGENT_OPTS (-Xms1g -Xmx1g)
+#                N-JVMs layout for those N only, "new" JAR, after the main sweep), PERJVM_RESERVE
+#                (seconds of BUDGET kept for it, default 0), AGENT_OPTS (-Xms1g -Xmx1g)
 # Needs: bash, python3 (3.6+), tar and xz (or python3's lzma), coreutils; taskset if there (else spop-load pin).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -64,10 +65,10 @@ cat "$OUT/device.txt"
 
 rc=0
 # a hard stop too, 5 s past the budget: SIGTERM makes bench-scaling stop the agents and write what it has
-hard=$(( budget + 5 - unpacked ))
+hard=$(( budget + 5 - unpacked - ${PERJVM_RESERVE:-0} ))
 timeout --kill-after=10 "$hard" python3 "$here/bench-scaling" --java "$java" --gen "$work/spop-load" --conf "$here/spoa-agent.json" "${jars[@]}" \
   --cores "${CORES:-1 2 4 8}" --runs "${RUNS:-2}" --layouts "$layouts" --order rounds \
-  --budget "$(( budget - unpacked - 5 ))" --out "$OUT" "$@" || rc=$?
+  --budget "$(( budget - unpacked - 5 - ${PERJVM_RESERVE:-0} ))" --out "$OUT" "$@" || rc=$?
 # PERJVM_CORES (e.g. "8"): then the N-JVMs layout for those N, the "new" JAR only, in the time left
 # (its files go to $OUT/perjvm.tar: the device returns at most 8 files)
 if [[ -n "${PERJVM_CORES:-}" && -f "$work/spoa-agent-new.jar" ]]; then
