@@ -11,7 +11,8 @@
 #   environment: OUT (default a new /tmp dir), RUNS (2), CORES ("1 2 4 8"), BUDGET (340),
 #                PERJVM=1 (also the N-JVMs layout; use RUNS=1 to stay in time), PERJVM_CORES ("8": the
 #                N-JVMs layout for those N only, "new" JAR, after the main sweep), PERJVM_RESERVE
-#                (seconds of BUDGET kept for it, default 0), AGENT_OPTS (-Xms1g -Xmx1g)
+#                (seconds of BUDGET kept for it, default 0), AGENT_OPTS (-Xms1g -Xmx1g), ONLY (a JAR label:
+#                run that JAR alone)
 # Needs: bash, python3 (3.6+), tar and xz (or python3's lzma), coreutils; taskset if there (else spop-load pin).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -42,6 +43,7 @@ jars=()
 mapfile -t labels < "$here/jars.txt"
 for l in base "${labels[@]}"; do
   [[ -f "$work/spoa-agent-$l.jar" ]] || continue
+  [[ -z "${ONLY:-}" || "$l" == "${ONLY}" ]] || continue   # ONLY=new: that JAR alone
   [[ " ${jars[*]:-} " == *" $l="* ]] && continue
   jars+=(--jar "$l=$work/spoa-agent-$l.jar")
 done
