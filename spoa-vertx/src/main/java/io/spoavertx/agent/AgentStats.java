@@ -96,6 +96,11 @@ public final class AgentStats {
     this.latency = recorder;
   }
 
+  /** The latency recorder, or null when latencies are off. */
+  public LatencyRecorder latencyRecorder() {
+    return latency;
+  }
+
   // Recording, called by the agent's connections.
 
   public void recordConnectionOpened() {
@@ -114,12 +119,9 @@ public final class AgentStats {
     notifies.increment();
   }
 
-  public void recordAck(long latencyNanos) {
+  /** An ACK went out (its latency goes to the {@link #latencyRecorder() recorder} separately). */
+  public void recordAck() {
     acks.increment();
-    LatencyRecorder l = latency;
-    if (l != null) {
-      l.notifyToAck(latencyNanos);
-    }
   }
 
   public void recordInflight(int delta) {
@@ -150,12 +152,9 @@ public final class AgentStats {
     framesOut[type & 0x7F].increment();
   }
 
-  public void outcome(String message, Outcome o, long nanos) {
+  /** A message's handling ended so (its latency goes to the {@link #latencyRecorder() recorder} separately). */
+  public void outcome(Outcome o) {
     outcomes[o.ordinal()].increment();
-    LatencyRecorder l = latency;
-    if (l != null) {
-      l.message(message, o, nanos);
-    }
   }
 
   /** {@code messages} messages left their event loop this way. */

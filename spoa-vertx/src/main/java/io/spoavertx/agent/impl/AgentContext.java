@@ -3,6 +3,7 @@ package io.spoavertx.agent.impl;
 import io.spoavertx.agent.AgentStats;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.handler.internal.LocalHandlers;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 
 /** What every connection of one server verticle instance shares (all on its event loop). */
@@ -13,6 +14,8 @@ final class AgentContext {
   final EventBus eventBus;
   final AgentStats stats;
   final RateLimitedLog handlerLog;
+  /** Latencies of this event loop, on their way to the meters in batches. */
+  final LatencyBuffer latency;
   /**
    * Handlers registered in this JVM get messages as LocalRequests: always when not clustered, and
    * in a cluster when cluster.preferLocal (else requests spread over all nodes' handlers).
@@ -25,8 +28,8 @@ final class AgentContext {
   /** Connections paused because the instance was at maxInFlight, resumed as ACKs drain. */
   final java.util.ArrayDeque<SpopConnection> waiting = new java.util.ArrayDeque<>();
 
-  AgentContext(AgentConfig config, RouteTable routes, EventBus eventBus, AgentStats stats, RateLimitedLog handlerLog,
-               boolean localFirst, LocalHandlers localHandlers) {
+  AgentContext(Vertx vertx, AgentConfig config, RouteTable routes, EventBus eventBus, AgentStats stats,
+               RateLimitedLog handlerLog, boolean localFirst, LocalHandlers localHandlers) {
     this.localFirst = localFirst;
     this.localHandlers = localHandlers;
     int instances = config.listener().instances();
@@ -36,5 +39,6 @@ final class AgentContext {
     this.eventBus = eventBus;
     this.stats = stats;
     this.handlerLog = handlerLog;
+    this.latency = new LatencyBuffer(stats, vertx);
   }
 }

@@ -46,6 +46,7 @@ public final class SpoaServerVerticle extends VerticleBase {
   private boolean stopping;
   private NetServer server;
   private Thread eventLoop;
+  private AgentContext agent;
 
   /** {@code bindPort} -1 asks Vert.x for a random port shared by all instances. */
   public SpoaServerVerticle(AgentConfig config, int bindPort, Map<String, SpoeHandler> directHandlers, AgentStats stats,
@@ -63,7 +64,7 @@ public final class SpoaServerVerticle extends VerticleBase {
   public Future<?> start() {
     eventLoop = Thread.currentThread();
     SpoaCodecs.register(vertx);
-    AgentContext agent = new AgentContext(config, new RouteTable(config.dispatch(), directHandlers),
+    agent = new AgentContext(vertx, config, new RouteTable(config.dispatch(), directHandlers),
         vertx.eventBus(), stats, handlerLog,
         !vertx.isClustered() || config.cluster().preferLocal(), LocalHandlers.of(vertx));
     ListenerOptions l = config.listener();
@@ -159,6 +160,6 @@ public final class SpoaServerVerticle extends VerticleBase {
       }
       vertx.setTimer(timeout, t -> drained.tryComplete());
     }
-    return drained.future().compose(v -> server.close());
+    return drained.future().compose(v -> server.close()).onComplete(ar -> agent.latency.flush());
   }
 }

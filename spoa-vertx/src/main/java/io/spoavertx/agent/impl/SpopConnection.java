@@ -452,7 +452,8 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
       }
       return false;
     }
-    agent.stats.outcome(route.name, outcome, now - pending.startNanos);
+    agent.stats.outcome(outcome);
+    agent.latency.message(route.name, outcome, now - pending.startNanos);
     pending.results[index] = actions;
     if (--pending.remaining == 0) {
       pending.done = true;
@@ -517,7 +518,8 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
     }
     output().appendBytes(a, 0, p);
     agent.stats.recordFrameOut(FrameType.ACK);
-    agent.stats.recordAck(now - pending.startNanos);
+    agent.stats.recordAck();
+    agent.latency.notifyToAck(now - pending.startNanos);
     scheduleFlush();
   }
 
