@@ -17,7 +17,7 @@ import io.spoavertx.testing.AgentDisconnect;
 import io.spoavertx.testing.AgentDisconnectedException;
 import io.spoavertx.testing.HelloOptions;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopClientCodec;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.TypedValue;
@@ -238,7 +238,7 @@ class BadInputCatalogueTest {
     bad(peer, Buffer.buffer()
         .appendBuffer(SpopClientCodec.encodeFrame(type, SpopClientCodec.FLAG_FIN, 1, 1, hex("00 03 61 62 63 ff ff")))
         .appendBuffer(SpopClientCodec.encodeNotify(7, 1, List.of(score(77)))));
-    AckAssert.assertThat(behind.await(T, TimeUnit.SECONDS)).setsVar(Scope.TXN, "score", 77L);
+    AckAssert.assertThat(behind.await(T, TimeUnit.SECONDS)).setsVar(VarScope.TXN, "score", 77L);
     healthyNotify(peer);
     assertFalse(peer.closed().isComplete(), "the connection stays up");
     assertEquals(0, disconnectsSent());
@@ -565,7 +565,7 @@ class BadInputCatalogueTest {
   private void healthyNotify(SpopTestClient client) throws Exception {
     long n = SCORES.incrementAndGet();
     Ack ack = client.notify(score(n)).await(T, TimeUnit.SECONDS);
-    AckAssert.assertThat(ack).hasActionCount(1).setsVar(Scope.TXN, "score", n);
+    AckAssert.assertThat(ack).hasActionCount(1).setsVar(VarScope.TXN, "score", n);
     healthyNotifies++;
   }
 

@@ -11,7 +11,7 @@ import io.spoavertx.handler.Actions;
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopClientCodec;
 import io.spoavertx.testing.SpopTestClient;
 import io.vertx.core.Future;

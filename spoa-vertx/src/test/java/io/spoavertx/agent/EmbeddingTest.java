@@ -62,8 +62,8 @@ class EmbeddingTest {
     SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
     client.hello().await(10, TimeUnit.SECONDS);
     AckAssert.assertThat(client.notify(Message.of("tag"), Message.of("fast")).await(10, TimeUnit.SECONDS))
-        .setsVar(io.spoavertx.testing.Scope.TXN, "tag", "bus")
-        .setsVar(io.spoavertx.testing.Scope.TXN, "fast").withIntIn(1, 1);
+        .setsVar(io.spoavertx.testing.VarScope.TXN, "tag", "bus")
+        .setsVar(io.spoavertx.testing.VarScope.TXN, "fast").withIntIn(1, 1);
 
     String body = vertx.createHttpClient().request(HttpMethod.GET, app.port, "127.0.0.1", "/")
         .compose(req -> req.send().compose(HttpClientResponse::body)).await(10, TimeUnit.SECONDS).toString();
@@ -94,6 +94,6 @@ class EmbeddingTest {
     SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", main.agent().port()).await(10, TimeUnit.SECONDS);
     client.hello().await(10, TimeUnit.SECONDS);
     AckAssert.assertThat(client.notify(Message.of("echo")).await(10, TimeUnit.SECONDS))
-        .setsVar(io.spoavertx.testing.Scope.TXN, "echo", "configured");
+        .setsVar(io.spoavertx.testing.VarScope.TXN, "echo", "configured");
   }
 }

@@ -12,7 +12,7 @@ import io.spoavertx.handler.SpoeHandlers;
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopTestClient;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -180,7 +180,7 @@ class EventLoopAffinityTest {
 
     String id = SpoaAgent.deployOnEveryEventLoop(vertx, Doubler::new, new DeploymentOptions()).await(10, TimeUnit.SECONDS);
     AckAssert.assertThat(early.notify(Message.of("double").arg("n", 1)).await(10, TimeUnit.SECONDS))
-        .setsVar(Scope.TXN, "n", 2L);
+        .setsVar(VarScope.TXN, "n", 2L);
     assertEquals(0, agent.stats().hops(Hop.CROSS_LOOP));
 
     // undeployed: forgotten again

@@ -60,7 +60,7 @@ class GracefulStopTest {
     SpoaAgentTest.waitUntil(() -> agent.stats().notifies() == 10);
     Future<Void> stopped = agent.stop();
     for (Future<Ack> ack : acks) {
-      AckAssert.assertThat(ack.await(10, TimeUnit.SECONDS)).setsVar(io.spoavertx.testing.Scope.TXN, "done", true);
+      AckAssert.assertThat(ack.await(10, TimeUnit.SECONDS)).setsVar(io.spoavertx.testing.VarScope.TXN, "done", true);
     }
     AgentDisconnect bye = client.agentDisconnect().await(10, TimeUnit.SECONDS);
     assertEquals(0, bye.statusCode());

@@ -17,7 +17,7 @@ import io.spoavertx.handler.internal.MessageBatch;
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -128,7 +128,7 @@ class RemoteBatchTest {
     SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
     client.hello().await(10, TimeUnit.SECONDS);
     Ack ack = client.notify(Message.of("peer").arg("n", 1L), Message.of("peer").arg("n", 2L)).await(10, TimeUnit.SECONDS);
-    AckAssert.assertThat(ack).hasActionCount(1).setsVar(Scope.TXN, "ok", 2L);
+    AckAssert.assertThat(ack).hasActionCount(1).setsVar(VarScope.TXN, "ok", 2L);
     assertEquals(1, agent.stats().messages(Outcome.ERROR));
     assertEquals(1, agent.stats().messages(Outcome.OK));
     assertEquals(List.of(), client.errors());
@@ -145,7 +145,7 @@ class RemoteBatchTest {
     SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
     client.hello().await(10, TimeUnit.SECONDS);
     Ack ack = client.notify(Message.of("legacy"), Message.of("local")).await(10, TimeUnit.SECONDS);
-    AckAssert.assertThat(ack).hasActionCount(1).setsVar(Scope.TXN, "ok", true);
+    AckAssert.assertThat(ack).hasActionCount(1).setsVar(VarScope.TXN, "ok", true);
     assertEquals(1, agent.stats().messages(Outcome.ERROR));
     assertEquals(List.of(), client.errors());
   }

@@ -16,10 +16,10 @@ import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.testing.Ack;
-import io.spoavertx.testing.Action;
+import io.spoavertx.testing.AckAction;
 import io.spoavertx.testing.HelloOptions;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopClientCodec;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.SpopTestClientOptions;
@@ -431,7 +431,7 @@ class SoakTest {
         return;
       }
       List<Message> messages = new ArrayList<>(4);
-      List<Action> expected = new ArrayList<>(2);
+      List<AckAction> expected = new ArrayList<>(2);
       if (haproxy26 || random.nextInt(100) != 0) { // HAProxy 3.1-3.2 send empty NOTIFYs now and then
         int shape = random.nextInt(10);
         if (shape < 5 || shape >= 8) {
@@ -475,24 +475,24 @@ class SoakTest {
       });
     }
 
-    private void healthy(List<Message> messages, List<Action> expected, String name, String var) {
+    private void healthy(List<Message> messages, List<AckAction> expected, String name, String var) {
       long n = soak.ids.incrementAndGet();
       Message m = Message.of(name).arg("n", n);
       if (random.nextInt(8) == 0) {
         m = m.arg("delay", 1 + random.nextInt(5)); // answered later: ACKs leave out of order
       }
       messages.add(m);
-      expected.add(Action.setVar(Scope.TXN, var, io.spoavertx.testing.TypedValue.int64(n)));
+      expected.add(AckAction.setVar(VarScope.TXN, var, io.spoavertx.testing.TypedValue.int64(n)));
       soak.healthyOkMessagesSent.incrementAndGet();
     }
 
-    private static boolean sameActions(List<Action> expected, List<Action> got) {
+    private static boolean sameActions(List<AckAction> expected, List<AckAction> got) {
       if (expected.size() != got.size()) {
         return false;
       }
       for (int i = 0; i < expected.size(); i++) {
-        Action e = expected.get(i);
-        Action g = got.get(i);
+        AckAction e = expected.get(i);
+        AckAction g = got.get(i);
         if (g.kind() != e.kind() || g.scope() != e.scope() || !g.name().equals(e.name())
             || !g.value().type().isInteger() || g.value().asLong() != e.value().asLong()) {
           return false;

@@ -20,7 +20,7 @@ import io.spoavertx.testing.AgentDisconnectedException;
 import io.spoavertx.testing.AgentHello;
 import io.spoavertx.testing.HelloOptions;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.SpopTestClientOptions;
 import io.spoavertx.testing.TypedValue;
@@ -101,7 +101,7 @@ class SpoaAgentTest {
     SpopTestClient client = start(scoringAgent(vertx, config()));
     client.hello().await(10, TimeUnit.SECONDS);
     Ack ack = client.notify(7, 1, List.of(score(42))).await(10, TimeUnit.SECONDS);
-    AckAssert.assertThat(ack).hasIds(7, 1).hasActionCount(1).setsVar(Scope.TXN, "score", 42L);
+    AckAssert.assertThat(ack).hasIds(7, 1).hasActionCount(1).setsVar(VarScope.TXN, "score", 42L);
   }
 
   @Test
@@ -109,7 +109,7 @@ class SpoaAgentTest {
     SpopTestClient client = start(scoringAgent(vertx, config()));
     client.hello().await(10, TimeUnit.SECONDS);
     Ack ack = client.notify(0, 1, List.of(score(1))).await(10, TimeUnit.SECONDS);
-    AckAssert.assertThat(ack).hasIds(0, 1).setsVar(Scope.TXN, "score", 1L);
+    AckAssert.assertThat(ack).hasIds(0, 1).setsVar(VarScope.TXN, "score", 1L);
   }
 
   @Test
@@ -133,7 +133,7 @@ class SpoaAgentTest {
     assertEquals(2, ack.actions().size());
     assertEquals("slow", ack.actions().get(0).name());
     assertEquals("fast", ack.actions().get(1).name());
-    assertEquals(Scope.REQ, ack.actions().get(1).scope());
+    assertEquals(VarScope.REQ, ack.actions().get(1).scope());
   }
 
   @Test
@@ -152,7 +152,7 @@ class SpoaAgentTest {
       acks.add(client.notify(score(i)));
     }
     for (int i = 0; i < 200; i++) {
-      AckAssert.assertThat(acks.get(i).await(10, TimeUnit.SECONDS)).setsVar(Scope.TXN, "score", (long) i);
+      AckAssert.assertThat(acks.get(i).await(10, TimeUnit.SECONDS)).setsVar(VarScope.TXN, "score", (long) i);
     }
     assertTrue(client.errors().isEmpty(), client.errors().toString());
     assertEquals(200, agent.stats().acks());
@@ -179,7 +179,7 @@ class SpoaAgentTest {
       for (int c = 0; c < clients.size(); c++) {
         Ack ack = acks.get(k++).await(10, TimeUnit.SECONDS);
         assertEquals(2L * i + 1, ack.streamId()); // odd ids per connection: 1, 3, 5...
-        AckAssert.assertThat(ack).setsVar(Scope.TXN, "score", (long) c * 1000 + i);
+        AckAssert.assertThat(ack).setsVar(VarScope.TXN, "score", (long) c * 1000 + i);
       }
     }
   }
@@ -197,7 +197,7 @@ class SpoaAgentTest {
     client.hello().await(10, TimeUnit.SECONDS);
     Ack ack = client.notify(Message.of("throws"), score(5), Message.of("fails"), Message.of("never"),
         Message.of("nobody-handles-this")).await(10, TimeUnit.SECONDS);
-    AckAssert.assertThat(ack).hasActionCount(1).setsVar(Scope.TXN, "score", 5L);
+    AckAssert.assertThat(ack).hasActionCount(1).setsVar(VarScope.TXN, "score", 5L);
     AgentStats s = agent.stats();
     assertEquals(2, s.messages(Outcome.ERROR));
     assertEquals(1, s.messages(Outcome.TIMEOUT));
@@ -222,11 +222,11 @@ class SpoaAgentTest {
     String big = "x".repeat(3000);
     for (int size : new int[] {1, 7, 100, 240}) {
       Ack ack = client.notifyFragmented(size, false, Message.of("big").arg("hdrs", big)).await(10, TimeUnit.SECONDS);
-      AckAssert.assertThat(ack).setsVar(Scope.TXN, "len", TypedValue.int32(3000));
+      AckAssert.assertThat(ack).setsVar(VarScope.TXN, "len", TypedValue.int32(3000));
     }
     assertNull(client.notifyFragmented(100, true, Message.of("big").arg("hdrs", big)).await(10, TimeUnit.SECONDS));
     Ack after = client.notifyFragmented(100, false, Message.of("big").arg("hdrs", "abc")).await(10, TimeUnit.SECONDS);
-    AckAssert.assertThat(after).setsVar(Scope.TXN, "len", TypedValue.int32(3));
+    AckAssert.assertThat(after).setsVar(VarScope.TXN, "len", TypedValue.int32(3));
     assertEquals(1, agent.stats().framesAborted());
     assertEquals(5, agent.stats().fragmentsReassembled());
     assertEquals(5, agent.stats().acks());
@@ -324,7 +324,7 @@ class SpoaAgentTest {
     for (int c = 0; c < 6; c++) {
       SpopTestClient client = connect();
       client.hello().await(10, TimeUnit.SECONDS);
-      AckAssert.assertThat(client.notify(score(c)).await(10, TimeUnit.SECONDS)).setsVar(Scope.TXN, "score", (long) c);
+      AckAssert.assertThat(client.notify(score(c)).await(10, TimeUnit.SECONDS)).setsVar(VarScope.TXN, "score", (long) c);
     }
   }
 

@@ -16,7 +16,7 @@ import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopTestClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -80,12 +80,12 @@ class SyncHandlerTest {
     }
     for (int n = 0; n < notifies; n++) {
       Ack ack = acks.get(n).await(10, TimeUnit.SECONDS);
-      AckAssert a = AckAssert.assertThat(ack).setsVar(Scope.TXN, "d", 2L * n).setsVar(Scope.TXN, "e", 3L * n);
+      AckAssert a = AckAssert.assertThat(ack).setsVar(VarScope.TXN, "d", 2L * n).setsVar(VarScope.TXN, "e", 3L * n);
       if (n % 2 == 1) {
         // the failed handler's list, half written, contributes nothing
-        a.hasActionCount(2).doesNotTouchVar(Scope.TXN, "x").doesNotTouchVar(Scope.TXN, "partial");
+        a.hasActionCount(2).doesNotTouchVar(VarScope.TXN, "x").doesNotTouchVar(VarScope.TXN, "partial");
       } else {
-        a.hasActionCount(4).setsVar(Scope.TXN, "partial", (long) n).setsVar(Scope.TXN, "x", (long) n);
+        a.hasActionCount(4).setsVar(VarScope.TXN, "partial", (long) n).setsVar(VarScope.TXN, "x", (long) n);
       }
     }
     assertEquals(notifies / 2, agent.stats().messages(Outcome.ERROR));
@@ -170,7 +170,7 @@ class SyncHandlerTest {
     assertTrue(lateWritten.await(10, TimeUnit.SECONDS));
     for (int n = 1; n <= 20; n++) {
       AckAssert.assertThat(client.notify(Message.of("slow").arg("n", n)).await(10, TimeUnit.SECONDS))
-          .hasActionCount(1).setsVar(Scope.TXN, "n", (long) n);
+          .hasActionCount(1).setsVar(VarScope.TXN, "n", (long) n);
     }
     assertEquals(2, lentToLate.size());
     assertFalse(lentLater.isEmpty());

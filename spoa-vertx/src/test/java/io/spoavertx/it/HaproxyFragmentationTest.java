@@ -12,7 +12,7 @@ import io.spoavertx.handler.Scope;
 import io.spoavertx.testing.haproxy.HaproxyBinary;
 import io.spoavertx.testing.haproxy.HaproxyConfig;
 import io.spoavertx.testing.haproxy.HaproxyExtension;
-import io.spoavertx.testing.haproxy.SpoeMessage;
+import io.spoavertx.testing.haproxy.SpoeMessageSection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -60,7 +60,7 @@ class HaproxyFragmentationTest {
     haproxy.start(HaproxyConfig.builder()
         .agent("127.0.0.1", port)
         .agentLine("option send-frag-payload")
-        .message(SpoeMessage.onRequest("big", "hdrs=req.hdrs_bin", "tail=req.hdr(x-tail)"))
+        .message(SpoeMessageSection.onRequest("big", "hdrs=req.hdrs_bin", "tail=req.hdr(x-tail)"))
         .exposeVar("txn.spoa.len", "X-Len")
         .exposeVar("txn.spoa.tail", "X-Tail")
         .exposeVar("txn.spoa.error", "X-Spoe-Error")

@@ -91,16 +91,16 @@ class HaproxyIntegrationTest {
         .agent("127.0.0.1", agentPort)
         .agentHealthCheck(true)
         .frontendLine("bind [::1]:" + ipv6Port)
-        .message(io.spoavertx.testing.haproxy.SpoeMessage
+        .message(io.spoavertx.testing.haproxy.SpoeMessageSection
             .onRequest("check-client-ip", "ip=src", "path=path", "ua=req.hdr(user-agent)")
             .when("!{ path_beg /group }"))
-        .message(io.spoavertx.testing.haproxy.SpoeMessage
+        .message(io.spoavertx.testing.haproxy.SpoeMessageSection
             .onRequest("check-request-meta", "port=int(18080)", "neg=int(-42)", "flag=bool(1)",
                 "v4=ipv4(192.0.2.7)", "v6=ipv6(2001:db8::1)", "blob=bin(cafebabe00ff)", "method=method",
                 "absent=req.hdr(x-absent)")
             .when("{ path_beg /meta }"))
-        .message(io.spoavertx.testing.haproxy.SpoeMessage.forGroup("group-a"))
-        .message(io.spoavertx.testing.haproxy.SpoeMessage.forGroup("group-b", "path=path"))
+        .message(io.spoavertx.testing.haproxy.SpoeMessageSection.forGroup("group-a"))
+        .message(io.spoavertx.testing.haproxy.SpoeMessageSection.forGroup("group-b", "path=path"))
         .groupWhen("both", "{ path_beg /group }", "group-a", "group-b")
         .httpRequest("deny deny_status 403 if { var(txn.spoa.deny) -m bool }")
         .exposeVar("txn.spoa.score", "X-Score")

@@ -12,7 +12,7 @@ import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.testing.haproxy.HaproxyConfig;
 import io.spoavertx.testing.haproxy.HaproxyExtension;
-import io.spoavertx.testing.haproxy.SpoeMessage;
+import io.spoavertx.testing.haproxy.SpoeMessageSection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +57,7 @@ class ProtocolEdgesBehindHaproxyTest {
     haproxy.start(HaproxyConfig.builder()
         .agent("127.0.0.1", agent.port())
         .varPrefix(prefix)
-        .message(SpoeMessage.onRequest(message))
+        .message(SpoeMessageSection.onRequest(message))
         .agentLine("option force-set-var")
         .exposeVar("txn." + prefix + "." + LONGEST, "X-Long")
         .defaultResponse(200, "ok")
@@ -120,7 +120,7 @@ class ProtocolEdgesBehindHaproxyTest {
     try {
       haproxy.start(HaproxyConfig.builder()
           .agent("127.0.0.1", agent.port())
-          .message(SpoeMessage.onRequest("names"))
+          .message(SpoeMessageSection.onRequest("names"))
           .idleTimeout(Duration.ofMillis(500))
           .defaultResponse(200, "ok")
           .build());
@@ -176,7 +176,7 @@ class ProtocolEdgesBehindHaproxyTest {
       haproxy.start(HaproxyConfig.builder()
           .agent("127.0.0.1", agent.port())
           .agentHealthCheck(true)
-          .message(SpoeMessage.onRequest("names"))
+          .message(SpoeMessageSection.onRequest("names"))
           .defaultResponse(200, "ok")
           .build());
       assertTrue(haproxy.process().awaitLog("info: \"resource allocation error\"", Duration.ofSeconds(15)),

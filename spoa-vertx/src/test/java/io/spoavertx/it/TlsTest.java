@@ -14,7 +14,7 @@ import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.SpopTestClientOptions;
 import io.spoavertx.testing.haproxy.HaproxyConfig;
 import io.spoavertx.testing.haproxy.HaproxyExtension;
-import io.spoavertx.testing.haproxy.SpoeMessage;
+import io.spoavertx.testing.haproxy.SpoeMessageSection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
@@ -61,7 +61,7 @@ class TlsTest {
     haproxy.start(HaproxyConfig.builder()
         .agent("127.0.0.1", port)
         .agentTls(true)
-        .message(SpoeMessage.onRequest("check", "ip=src"))
+        .message(SpoeMessageSection.onRequest("check", "ip=src"))
         .exposeVar("txn.spoa.tls", "X-Tls")
         .exposeVar("txn.spoa.error", "X-Spoe-Error")
         .build());
@@ -80,7 +80,7 @@ class TlsTest {
         .netClientOptions(new NetClientOptions().setSsl(true).setTrustAll(true).setHostnameVerificationAlgorithm(""))).await(10, TimeUnit.SECONDS);
     client.hello().await(10, TimeUnit.SECONDS);
     AckAssert.assertThat(client.notify(List.of(Message.of("check"))).await(10, TimeUnit.SECONDS))
-        .setsVar(io.spoavertx.testing.Scope.TXN, "tls", "yes");
+        .setsVar(io.spoavertx.testing.VarScope.TXN, "tls", "yes");
   }
 
   @Test

@@ -10,16 +10,16 @@ import java.util.Optional;
  * @param frameId  the frame-id, equal to the NOTIFY's
  * @param actions  the actions in wire order (possibly empty)
  */
-public record Ack(long streamId, long frameId, List<Action> actions) {
+public record Ack(long streamId, long frameId, List<AckAction> actions) {
 
   public Ack {
     actions = List.copyOf(actions);
   }
 
   /** The last SET-VAR of {@code scope.name} (the value HAProxy ends up with), if any. */
-  public Optional<TypedValue> var(Scope scope, String name) {
+  public Optional<TypedValue> var(VarScope scope, String name) {
     TypedValue found = null;
-    for (Action a : actions) {
+    for (AckAction a : actions) {
       if (a.scope() == scope && a.name().equals(name)) {
         found = a.value();
       }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * Fluent assertions on an {@link Ack}; failures throw {@link AssertionFailedError} with the actual
  * actions in the message.
  * <pre>{@code
- * AckAssert.assertThat(ack).setsVar(Scope.TXN, "score").withIntIn(0, 100);
- * AckAssert.assertThat(ack).setsVar(Scope.TXN, "deny", true).unsetsVar(Scope.TXN, "reason");
+ * AckAssert.assertThat(ack).setsVar(VarScope.TXN, "score").withIntIn(0, 100);
+ * AckAssert.assertThat(ack).setsVar(VarScope.TXN, "deny", true).unsetsVar(VarScope.TXN, "reason");
  * }</pre>
  * When a variable is set more than once, the last SET-VAR counts (HAProxy applies them in order).
  */
@@ -57,56 +57,56 @@ public final class AckAssert {
   }
 
   /** The ACK sets {@code scope.name}; continue with assertions on its value. */
-  public VarAssert setsVar(Scope scope, String name) {
-    Action last = null;
-    for (Action a : ack.actions()) {
+  public VarAssert setsVar(VarScope scope, String name) {
+    AckAction last = null;
+    for (AckAction a : ack.actions()) {
       if (a.scope() == scope && a.name().equals(name)) {
         last = a;
       }
     }
-    if (last == null || last.kind() != Action.Kind.SET_VAR) {
+    if (last == null || last.kind() != AckAction.Kind.SET_VAR) {
       throw fail("expected set-var(" + scope.haproxyName() + "." + name + ")", null, ack.actions().toString());
     }
     return new VarAssert(last.value(), scope.haproxyName() + "." + name);
   }
 
   /** The ACK sets {@code scope.name} to exactly {@code value} (type included). */
-  public AckAssert setsVar(Scope scope, String name, TypedValue value) {
+  public AckAssert setsVar(VarScope scope, String name, TypedValue value) {
     return setsVar(scope, name).withValue(value).and();
   }
 
   /** The ACK sets {@code scope.name} to BOOL {@code value}. */
-  public AckAssert setsVar(Scope scope, String name, boolean value) {
+  public AckAssert setsVar(VarScope scope, String name, boolean value) {
     return setsVar(scope, name).withValue(TypedValue.bool(value)).and();
   }
 
   /** The ACK sets {@code scope.name} to an integer of any SPOP integer type equal to {@code value}. */
-  public AckAssert setsVar(Scope scope, String name, long value) {
+  public AckAssert setsVar(VarScope scope, String name, long value) {
     return setsVar(scope, name).withInt(value).and();
   }
 
   /** The ACK sets {@code scope.name} to STRING {@code value}. */
-  public AckAssert setsVar(Scope scope, String name, String value) {
+  public AckAssert setsVar(VarScope scope, String name, String value) {
     return setsVar(scope, name).withValue(TypedValue.string(value)).and();
   }
 
   /** The ACK unsets {@code scope.name} (as its last action on that variable). */
-  public AckAssert unsetsVar(Scope scope, String name) {
-    Action last = null;
-    for (Action a : ack.actions()) {
+  public AckAssert unsetsVar(VarScope scope, String name) {
+    AckAction last = null;
+    for (AckAction a : ack.actions()) {
       if (a.scope() == scope && a.name().equals(name)) {
         last = a;
       }
     }
-    if (last == null || last.kind() != Action.Kind.UNSET_VAR) {
+    if (last == null || last.kind() != AckAction.Kind.UNSET_VAR) {
       throw fail("expected unset-var(" + scope.haproxyName() + "." + name + ")", null, ack.actions().toString());
     }
     return this;
   }
 
   /** The ACK neither sets nor unsets {@code scope.name}. */
-  public AckAssert doesNotTouchVar(Scope scope, String name) {
-    for (Action a : ack.actions()) {
+  public AckAssert doesNotTouchVar(VarScope scope, String name) {
+    for (AckAction a : ack.actions()) {
       if (a.scope() == scope && a.name().equals(name)) {
         throw fail("expected no action on " + scope.haproxyName() + "." + name, null, ack.actions().toString());
       }

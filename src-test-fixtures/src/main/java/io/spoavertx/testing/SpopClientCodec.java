@@ -256,8 +256,8 @@ public final class SpopClientCodec {
   }
 
   /** Decodes an ACK payload into actions. */
-  public static List<Action> decodeActions(Buffer payload) {
-    List<Action> actions = new ArrayList<>();
+  public static List<AckAction> decodeActions(Buffer payload) {
+    List<AckAction> actions = new ArrayList<>();
     Reader r = new Reader(payload);
     while (r.hasRemaining()) {
       int at = r.position();
@@ -267,15 +267,15 @@ public final class SpopClientCodec {
         if (nb != 3) {
           throw invalid("SET-VAR at offset " + at + " has nb-args " + nb + ", expected 3");
         }
-        Scope scope = scope(r);
+        VarScope scope = scope(r);
         String name = r.string();
-        actions.add(Action.setVar(scope, name, r.typedValue()));
+        actions.add(AckAction.setVar(scope, name, r.typedValue()));
       } else if (type == 2) {
         if (nb != 2) {
           throw invalid("UNSET-VAR at offset " + at + " has nb-args " + nb + ", expected 2");
         }
-        Scope scope = scope(r);
-        actions.add(Action.unsetVar(scope, r.string()));
+        VarScope scope = scope(r);
+        actions.add(AckAction.unsetVar(scope, r.string()));
       } else {
         throw invalid("unknown action type " + type + " at offset " + at);
       }
@@ -298,12 +298,12 @@ public final class SpopClientCodec {
     return n + "(" + type + ")";
   }
 
-  private static Scope scope(Reader r) {
+  private static VarScope scope(Reader r) {
     int code = r.u8();
     if (code > 4) {
       throw invalid("unknown variable scope " + code);
     }
-    return Scope.fromCode(code);
+    return VarScope.fromCode(code);
   }
 
   private static void requireType(Frame frame, int type) {

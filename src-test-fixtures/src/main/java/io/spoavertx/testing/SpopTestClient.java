@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await();
  * client.hello().await();
  * Ack ack = client.notify(Message.of("check").arg("ip", TypedValue.ipv4("10.0.0.1"))).await();
- * AckAssert.assertThat(ack).setsVar(Scope.TXN, "score").withIntIn(0, 100);
+ * AckAssert.assertThat(ack).setsVar(VarScope.TXN, "score").withIntIn(0, 100);
  * client.close().await();
  * }</pre>
  *

@@ -50,11 +50,11 @@ class AckDecodeTest {
         new Case("07 20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01", TypedValue.ipv6("2001:db8::1")),
         new Case("08 02 6f 6b", TypedValue.string("ok")),
         new Case("09 03 00 01 ff", TypedValue.binary(hex("0001ff"))));
-    for (Scope scope : Scope.values()) {
+    for (VarScope scope : VarScope.values()) {
       for (Case c : cases) {
         String scopeHex = String.format("%02x", scope.code());
         Ack ack = ackWith(7, 1, "01 03 " + scopeHex + " 01 76 " + c.valueHex());
-        assertEquals(List.of(Action.setVar(scope, "v", c.expected())), ack.actions(), c.valueHex());
+        assertEquals(List.of(AckAction.setVar(scope, "v", c.expected())), ack.actions(), c.valueHex());
         AckAssert.assertThat(ack).hasActionCount(1).setsVar(scope, "v", c.expected());
       }
     }
@@ -67,27 +67,27 @@ class AckDecodeTest {
         + "01 03 01 04 64656e79 11"
         + "02 02 03 06 726561736f6e");
     assertEquals(List.of(
-        Action.setVar(Scope.TXN, "score", TypedValue.int32(42)),
-        Action.setVar(Scope.SESS, "deny", TypedValue.bool(true)),
-        Action.unsetVar(Scope.REQ, "reason")), ack.actions());
+        AckAction.setVar(VarScope.TXN, "score", TypedValue.int32(42)),
+        AckAction.setVar(VarScope.SESS, "deny", TypedValue.bool(true)),
+        AckAction.unsetVar(VarScope.REQ, "reason")), ack.actions());
     AckAssert.assertThat(ack)
-        .setsVar(Scope.TXN, "score").withIntIn(0, 100).withType(TypedValue.Type.INT32).and()
-        .setsVar(Scope.TXN, "score", 42)
-        .setsVar(Scope.SESS, "deny", true)
-        .unsetsVar(Scope.REQ, "reason")
-        .doesNotTouchVar(Scope.RES, "score");
+        .setsVar(VarScope.TXN, "score").withIntIn(0, 100).withType(TypedValue.Type.INT32).and()
+        .setsVar(VarScope.TXN, "score", 42)
+        .setsVar(VarScope.SESS, "deny", true)
+        .unsetsVar(VarScope.REQ, "reason")
+        .doesNotTouchVar(VarScope.RES, "score");
   }
 
   @Test
   void assertionMessagesListActualActions() {
     Ack ack = ackWith(1, 1, "01 03 02 05 73636f7265 04 f0 c2 06");
     AssertionFailedError e = assertThrows(AssertionFailedError.class,
-        () -> AckAssert.assertThat(ack).setsVar(Scope.TXN, "score").withIntIn(0, 100));
+        () -> AckAssert.assertThat(ack).setsVar(VarScope.TXN, "score").withIntIn(0, 100));
     assertTrue(e.getMessage().contains("set-var(txn.score, INT64:"), e.getMessage());
-    e = assertThrows(AssertionFailedError.class, () -> AckAssert.assertThat(ack).setsVar(Scope.TXN, "deny", true));
+    e = assertThrows(AssertionFailedError.class, () -> AckAssert.assertThat(ack).setsVar(VarScope.TXN, "deny", true));
     assertTrue(e.getMessage().contains("set-var(txn.deny)") && e.getMessage().contains("txn.score"), e.getMessage());
     assertThrows(AssertionFailedError.class, () -> AckAssert.assertThat(ack).hasNoActions());
-    assertThrows(AssertionFailedError.class, () -> AckAssert.assertThat(ack).unsetsVar(Scope.TXN, "score"));
+    assertThrows(AssertionFailedError.class, () -> AckAssert.assertThat(ack).unsetsVar(VarScope.TXN, "score"));
   }
 
   @Test

@@ -114,11 +114,11 @@ final class FakeAgent implements AutoCloseable {
     return SpopClientCodec.encodeFrame(SpopClientCodec.TYPE_AGENT_DISCONNECT, 1, 0, 0, kv);
   }
 
-  static Buffer ack(long sid, long fid, Action... actions) {
+  static Buffer ack(long sid, long fid, AckAction... actions) {
     Buffer p = Buffer.buffer();
-    for (Action a : actions) {
+    for (AckAction a : actions) {
       p.appendByte((byte) a.kind().code());
-      p.appendByte((byte) (a.kind() == Action.Kind.SET_VAR ? 3 : 2));
+      p.appendByte((byte) (a.kind() == AckAction.Kind.SET_VAR ? 3 : 2));
       p.appendByte((byte) a.scope().code());
       SpopClientCodec.writeString(p, a.name());
       if (a.value() != null) {

@@ -123,7 +123,7 @@ class SpopTestClientTest {
         for (int i = n - 1; i >= 0; i--) {
           FakeAgent.Notify x = agent.notifies.get(i);
           TypedValue v = x.messages().get(0).get("i");
-          all.appendBuffer(FakeAgent.ack(x.streamId(), x.frameId(), Action.setVar(Scope.TXN, "i", TypedValue.int32((int) v.asLong()))));
+          all.appendBuffer(FakeAgent.ack(x.streamId(), x.frameId(), AckAction.setVar(VarScope.TXN, "i", TypedValue.int32((int) v.asLong()))));
         }
         s.write(all);
       }
@@ -136,7 +136,7 @@ class SpopTestClientTest {
     }
     for (int i = 0; i < n; i++) {
       Ack ack = await(acks.get(i));
-      AckAssert.assertThat(ack).hasActionCount(1).setsVar(Scope.TXN, "i", i);
+      AckAssert.assertThat(ack).hasActionCount(1).setsVar(VarScope.TXN, "i", i);
       assertEquals(1, ack.frameId());
     }
     long first = agent.notifies.get(0).streamId();
@@ -152,23 +152,23 @@ class SpopTestClientTest {
   @Test
   void acksSplitAtEveryByteAreReassembled() throws Exception {
     agent.onNotify = (s, n) -> {
-      Buffer ack = FakeAgent.ack(n.streamId(), n.frameId(), Action.setVar(Scope.SESS, "s", TypedValue.string("x".repeat(300))));
+      Buffer ack = FakeAgent.ack(n.streamId(), n.frameId(), AckAction.setVar(VarScope.SESS, "s", TypedValue.string("x".repeat(300))));
       for (int i = 0; i < ack.length(); i++) {
         s.write(ack.getBuffer(i, i + 1));
       }
     };
     SpopTestClient c = connected();
-    AckAssert.assertThat(await(c.notify(Message.of("m")))).setsVar(Scope.SESS, "s", "x".repeat(300));
+    AckAssert.assertThat(await(c.notify(Message.of("m")))).setsVar(VarScope.SESS, "s", "x".repeat(300));
     await(c.close());
   }
 
   @Test
   void fragmentedNotifyIsReassembledByTheAgent() throws Exception {
-    agent.onNotify = (s, n) -> s.write(FakeAgent.ack(n.streamId(), n.frameId(), Action.setVar(Scope.TXN, "ok", TypedValue.bool(true))));
+    agent.onNotify = (s, n) -> s.write(FakeAgent.ack(n.streamId(), n.frameId(), AckAction.setVar(VarScope.TXN, "ok", TypedValue.bool(true))));
     SpopTestClient c = connected();
     List<Message> messages = GoldenFramesTest.allTypesMessages();
     Ack ack = await(c.notifyFragmented(7, false, messages.toArray(Message[]::new)));
-    AckAssert.assertThat(ack).setsVar(Scope.TXN, "ok", true);
+    AckAssert.assertThat(ack).setsVar(VarScope.TXN, "ok", true);
     FakeAgent.Notify got = agent.notifies.get(0);
     assertEquals(messages, got.messages());
     int payload = SpopClientCodec.encodeNotifyPayload(messages).length();

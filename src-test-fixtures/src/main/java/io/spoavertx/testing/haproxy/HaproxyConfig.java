@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * HaproxyConfig config = HaproxyConfig.builder()
  *     .agent("127.0.0.1", agentPort)
- *     .message(SpoeMessage.onRequest("check", "ip=src", "path=path"))
+ *     .message(SpoeMessageSection.onRequest("check", "ip=src", "path=path"))
  *     .httpRequest("deny deny_status 403 if { var(txn.spoa.deny) -m bool }")
  *     .exposeVar("txn.spoa.score", "X-Score")
  *     .build();
@@ -65,7 +65,7 @@ public final class HaproxyConfig {
   private final boolean agentTls;
   private final String engine;
   private final String varPrefix;
-  private final List<SpoeMessage> messages;
+  private final List<SpoeMessageSection> messages;
   private final List<Group> groups;
   private final List<String> registerVarNames;
   private final Duration processingTimeout;
@@ -252,7 +252,7 @@ public final class HaproxyConfig {
     s.append("spoe-agent ").append(SPOE_AGENT).append('\n');
     s.append("    log global\n");
     List<String> evented = new ArrayList<>();
-    for (SpoeMessage m : messages) {
+    for (SpoeMessageSection m : messages) {
       if (m.event() != null) {
         evented.add(m.name());
       }
@@ -290,7 +290,7 @@ public final class HaproxyConfig {
       s.append("    ").append(line).append('\n');
     }
     s.append("    use-backend ").append(AGENT_BACKEND).append('\n');
-    for (SpoeMessage m : messages) {
+    for (SpoeMessageSection m : messages) {
       s.append('\n').append("spoe-message ").append(m.name()).append('\n');
       if (!m.args().isEmpty()) {
         s.append("    args ").append(String.join(" ", m.args())).append('\n');
@@ -353,7 +353,7 @@ public final class HaproxyConfig {
     private boolean agentTls;
     private String engine = "spoa";
     private String varPrefix = "spoa";
-    private final List<SpoeMessage> messages = new ArrayList<>();
+    private final List<SpoeMessageSection> messages = new ArrayList<>();
     private final List<Group> groups = new ArrayList<>();
     private final List<String> registerVarNames = new ArrayList<>();
     private Duration processingTimeout = Duration.ofSeconds(1);
@@ -423,9 +423,9 @@ public final class HaproxyConfig {
     }
 
     /** Adds a {@code spoe-message}; messages with an event are listed in the agent's {@code messages}. */
-    public Builder message(SpoeMessage message) {
+    public Builder message(SpoeMessageSection message) {
       Objects.requireNonNull(message, "message");
-      for (SpoeMessage m : messages) {
+      for (SpoeMessageSection m : messages) {
         if (m.name().equals(message.name())) {
           throw new IllegalArgumentException("duplicate message: " + message.name());
         }
@@ -605,7 +605,7 @@ public final class HaproxyConfig {
         throw new IllegalArgumentException("SPOE messages/groups need at least one agent(host, port)");
       }
       Set<String> declared = new LinkedHashSet<>();
-      for (SpoeMessage m : messages) {
+      for (SpoeMessageSection m : messages) {
         declared.add(m.name());
       }
       for (Group g : groups) {

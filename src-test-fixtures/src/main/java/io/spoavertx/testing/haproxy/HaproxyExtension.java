@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *   int agentPort = ...; // your agent, listening
  *   haproxy.start(HaproxyConfig.builder()
  *       .agent("127.0.0.1", agentPort).agentHealthCheck(true)
- *       .message(SpoeMessage.onRequest("check", "ip=src"))
+ *       .message(SpoeMessageSection.onRequest("check", "ip=src"))
  *       .exposeVar("txn.spoa.score", "X-Score")
  *       .build());
  *   haproxy.process().awaitAgentsUp(Duration.ofSeconds(5));

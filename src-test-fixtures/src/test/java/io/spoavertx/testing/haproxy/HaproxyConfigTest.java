@@ -24,7 +24,7 @@ class HaproxyConfigTest {
         .agentHealthCheck(true)
         .maxConnRate(100)
         .maxWaitingFrames(10)
-        .message(SpoeMessage.onRequest("check", "ip=src", "path=path"))
+        .message(SpoeMessageSection.onRequest("check", "ip=src", "path=path"))
         .httpRequest("deny deny_status 403 if { var(txn.spoa.deny) -m bool }")
         .exposeVar("txn.spoa.score", "X-Score")
         .build();
@@ -92,8 +92,8 @@ class HaproxyConfigTest {
     HaproxyConfig c = HaproxyConfig.builder()
         .engine("eng")
         .agent("127.0.0.1", 1)
-        .message(SpoeMessage.forGroup("a", "x=path"))
-        .message(SpoeMessage.forGroup("b"))
+        .message(SpoeMessageSection.forGroup("a", "x=path"))
+        .message(SpoeMessageSection.forGroup("b"))
         .httpRequest("set-var(txn.first) str(1)")
         .group("g", "a", "b")
         .httpRequest("deny if { var(txn.spoa.deny) -m bool }")
@@ -117,7 +117,7 @@ class HaproxyConfigTest {
         .varPrefix("waf")
         .registerVarNames("score", "deny")
         .processingTimeout(Duration.ofMillis(250))
-        .message(SpoeMessage.onEvent("on-http-response", "resp", "status=status").when("{ status 200 }"))
+        .message(SpoeMessageSection.onEvent("on-http-response", "resp", "status=status").when("{ status 200 }"))
         .build()
         .render(V26, 1000, DIR).spoeConf();
     assertTrue(spoe.contains("    register-var-names score deny\n"), spoe);
@@ -172,9 +172,9 @@ class HaproxyConfigTest {
     assertThrows(IllegalArgumentException.class, () -> b.httpRequest("deny\nhttp-request return"));
     assertThrows(IllegalArgumentException.class, () -> b.agent("127.0.0.1", 0));
     assertThrows(IllegalArgumentException.class, () -> b.route("agents", "TRUE", 200, "x"));
-    assertThrows(IllegalArgumentException.class, () -> SpoeMessage.onRequest("bad name"));
+    assertThrows(IllegalArgumentException.class, () -> SpoeMessageSection.onRequest("bad name"));
     assertThrows(IllegalArgumentException.class,
-        () -> HaproxyConfig.builder().message(SpoeMessage.onRequest("m")).build());
+        () -> HaproxyConfig.builder().message(SpoeMessageSection.onRequest("m")).build());
     assertThrows(IllegalArgumentException.class,
         () -> HaproxyConfig.builder().agent("127.0.0.1", 1).group("g", "missing").build());
   }

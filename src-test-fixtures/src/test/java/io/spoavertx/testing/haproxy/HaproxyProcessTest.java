@@ -88,7 +88,7 @@ class HaproxyProcessTest {
   void invalidSpoeConfigIsReported() {
     HaproxyConfig config = HaproxyConfig.builder()
         .agent("127.0.0.1", 9)
-        .message(SpoeMessage.onRequest("check", "ip=src"))
+        .message(SpoeMessageSection.onRequest("check", "ip=src"))
         .agentLine("frobnicate yes")
         .build();
     HaproxyException e = assertThrows(HaproxyException.class, () -> HaproxyProcess.start(binary, config));

@@ -52,8 +52,8 @@ class SpoeSmokeTest {
     haproxy.start(HaproxyConfig.builder()
         .agent("127.0.0.1", agentPort)
         .agentHealthCheck(true)
-        .message(SpoeMessage.onRequest("check", "path=path", "ip=src"))
-        .message(SpoeMessage.forGroup("extra", "ua=req.hdr(user-agent)"))
+        .message(SpoeMessageSection.onRequest("check", "path=path", "ip=src"))
+        .message(SpoeMessageSection.forGroup("extra", "ua=req.hdr(user-agent)"))
         .group("later", "extra")
         .httpRequest("deny deny_status 403 if { var(txn.spoa.deny) -m bool }")
         .route("vip", "{ var(txn.spoa.score) -m int gt 100 }", 299, "vip")
@@ -122,7 +122,7 @@ class SpoeSmokeTest {
     // no routes: the default answer is "http-request return" in the frontend itself
     HaproxyConfig config = HaproxyConfig.builder()
         .agent("127.0.0.1", agentPort)
-        .message(SpoeMessage.onRequest("check", "path=path"))
+        .message(SpoeMessageSection.onRequest("check", "path=path"))
         .httpRequest("deny deny_status 403 if { var(txn.spoa.deny) -m bool }")
         .exposeVar("txn.spoa.score", "X-Score")
         .build();
@@ -141,7 +141,7 @@ class SpoeSmokeTest {
   void unreachableAgentSetsErrorVariable() throws Exception {
     HaproxyConfig config = HaproxyConfig.builder()
         .agent("127.0.0.1", HaproxyProcess.freePort())
-        .message(SpoeMessage.onRequest("check", "path=path"))
+        .message(SpoeMessageSection.onRequest("check", "path=path"))
         .exposeVar("txn.spoa.error", "X-Spoe-Error")
         .exposeVar("txn.spoa.score", "X-Score")
         .build();

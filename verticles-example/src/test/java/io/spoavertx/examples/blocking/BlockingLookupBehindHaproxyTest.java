@@ -12,7 +12,7 @@ import io.spoavertx.examples.ExampleAgents;
 import io.spoavertx.examples.reputation.ClientReputationVerticle;
 import io.spoavertx.testing.haproxy.HaproxyConfig;
 import io.spoavertx.testing.haproxy.HaproxyExtension;
-import io.spoavertx.testing.haproxy.SpoeMessage;
+import io.spoavertx.testing.haproxy.SpoeMessageSection;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -59,8 +59,8 @@ class BlockingLookupBehindHaproxyTest {
     haproxy.start(HaproxyConfig.builder()
         .agent("127.0.0.1", port)
         .agentHealthCheck(true)
-        .message(SpoeMessage.onRequest("check-client-ip", "ip=src", "path=path", "ua=req.hdr(user-agent)"))
-        .message(SpoeMessage.onRequest("lookup-user", "user=req.hdr(x-user)").when("{ req.hdr(x-user) -m found }"))
+        .message(SpoeMessageSection.onRequest("check-client-ip", "ip=src", "path=path", "ua=req.hdr(user-agent)"))
+        .message(SpoeMessageSection.onRequest("lookup-user", "user=req.hdr(x-user)").when("{ req.hdr(x-user) -m found }"))
         .registerVarNames("score", "deny", "plan")
         .processingTimeout(Duration.ofSeconds(10))
         .httpRequest("deny deny_status 403 if { var(txn.spoa.deny) -m bool }")

@@ -14,7 +14,7 @@ import io.spoavertx.examples.reputation.ClientReputationVerticle;
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.TypedValue;
 import io.vertx.core.DeploymentOptions;
@@ -69,11 +69,11 @@ class UserDirectoryVerticleTest {
     Future<Ack> slow = client.notify(lookup("alice"));
     gate.awaitEntered();
     Ack fast = client.notify(checkIp()).await(10, TimeUnit.SECONDS);
-    AckAssert.assertThat(fast).setsVar(Scope.TXN, "score", 10);
+    AckAssert.assertThat(fast).setsVar(VarScope.TXN, "score", 10);
     assertFalse(slow.isComplete(), "the lookup is still blocked, yet the other message was answered");
 
     gate.release.countDown();
-    AckAssert.assertThat(slow.await(10, TimeUnit.SECONDS)).setsVar(Scope.TXN, "plan", "gold");
+    AckAssert.assertThat(slow.await(10, TimeUnit.SECONDS)).setsVar(VarScope.TXN, "plan", "gold");
     assertTrue(gate.thread.startsWith("vert.x-worker-thread"), "ran on " + gate.thread);
   }
 
@@ -86,13 +86,13 @@ class UserDirectoryVerticleTest {
     SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
     client.hello().await(10, TimeUnit.SECONDS);
 
-    AckAssert.assertThat(client.notify(lookup("bob")).await(10, TimeUnit.SECONDS)).setsVar(Scope.TXN, "plan", "silver");
-    AckAssert.assertThat(client.notify(lookup("mallory")).await(10, TimeUnit.SECONDS)).setsVar(Scope.TXN, "plan", "unknown");
+    AckAssert.assertThat(client.notify(lookup("bob")).await(10, TimeUnit.SECONDS)).setsVar(VarScope.TXN, "plan", "silver");
+    AckAssert.assertThat(client.notify(lookup("mallory")).await(10, TimeUnit.SECONDS)).setsVar(VarScope.TXN, "plan", "unknown");
     AckAssert.assertThat(client.notify(Message.of("lookup-user").arg("user", TypedValue.nil()))
         .await(10, TimeUnit.SECONDS)).hasNoActions();
     // both messages in one NOTIFY (one request needing both): one ACK with both answers
     Ack both = client.notify(checkIp(), lookup("carol")).await(10, TimeUnit.SECONDS);
-    AckAssert.assertThat(both).setsVar(Scope.TXN, "plan", "free").setsVar(Scope.TXN, "score", 10);
+    AckAssert.assertThat(both).setsVar(VarScope.TXN, "plan", "free").setsVar(VarScope.TXN, "score", 10);
   }
 
   @Test

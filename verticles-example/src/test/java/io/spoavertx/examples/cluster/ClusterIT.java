@@ -8,7 +8,7 @@ import io.spoavertx.testing.Message;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.haproxy.HaproxyConfig;
 import io.spoavertx.testing.haproxy.HaproxyExtension;
-import io.spoavertx.testing.haproxy.SpoeMessage;
+import io.spoavertx.testing.haproxy.SpoeMessageSection;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,7 +95,7 @@ class ClusterIT {
         .agent("127.0.0.1", agentPort)
         .agentHealthCheck(true)
         .processingTimeout(Duration.ofSeconds(3))
-        .message(SpoeMessage.onRequest(NodeTagVerticle.MESSAGE, "echo=path"))
+        .message(SpoeMessageSection.onRequest(NodeTagVerticle.MESSAGE, "echo=path"))
         .exposeVar("txn.spoa.node", "X-Node")
         .exposeVar("txn.spoa.echo", "X-Echo")
         .exposeVar("txn.spoa.error", "X-Spoe-Error")

@@ -2,7 +2,7 @@ package io.spoavertx.examples.cluster;
 
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.TypedValue;
 import io.vertx.core.Vertx;
@@ -92,7 +92,7 @@ final class PipelinedLoad {
   }
 
   static String node(Ack ack) {
-    return ack.var(Scope.TXN, "node").map(TypedValue::asString).orElse(NO_ANSWER);
+    return ack.var(VarScope.TXN, "node").map(TypedValue::asString).orElse(NO_ANSWER);
   }
 
   /** Starts counting afresh (ACKs by node and latencies; totals are kept). */

@@ -8,7 +8,7 @@ import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.AgentDisconnect;
 import io.spoavertx.testing.AgentProcess;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.TypedValue;
 import io.vertx.core.Future;
@@ -64,10 +64,10 @@ class FatJarIT {
       SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
       client.hello().await(10, TimeUnit.SECONDS);
       AckAssert.assertThat(client.notify(checkIp("192.0.2.9", "x")).await(10, TimeUnit.SECONDS))
-          .setsVar(Scope.TXN, "deny", true)
-          .setsVar(Scope.TXN, "score").withIntIn(100, 100);
+          .setsVar(VarScope.TXN, "deny", true)
+          .setsVar(VarScope.TXN, "score").withIntIn(100, 100);
       AckAssert.assertThat(client.notify(checkIp("10.1.2.3", "Mozilla/5.0")).await(10, TimeUnit.SECONDS))
-          .setsVar(Scope.TXN, "score").withIntIn(0, 0);
+          .setsVar(VarScope.TXN, "score").withIntIn(0, 0);
       // as many event loops as listener instances, and the handler on each of them
       assertTrue(agent.output().contains("3 event loops, 3 listener instance(s) on loops 0,1,2, "
           + "spoa.message.check-client-ip: 3 instance(s) on loops 0,1,2;"), agent.output());
@@ -77,7 +77,7 @@ class FatJarIT {
         SpopTestClient more = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
         more.hello().await(10, TimeUnit.SECONDS);
         AckAssert.assertThat(more.notify(checkIp("10.1.2." + c, "Mozilla/5.0")).await(10, TimeUnit.SECONDS))
-            .setsVar(Scope.TXN, "score").withIntIn(0, 0);
+            .setsVar(VarScope.TXN, "score").withIntIn(0, 0);
         more.close();
       }
       Matcher metrics = Pattern.compile("metrics at (http://\\S+)").matcher(agent.output());
@@ -100,7 +100,7 @@ class FatJarIT {
       SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
       client.hello().await(10, TimeUnit.SECONDS);
       AckAssert.assertThat(client.notify(checkIp("203.0.113.5", "sqlmap/1.7")).await(10, TimeUnit.SECONDS))
-          .setsVar(Scope.TXN, "deny", true);
+          .setsVar(VarScope.TXN, "deny", true);
       assertTrue(agent.output().contains("INFO io.spoavertx.launcher.SpoaLauncher: SPOA agent config: the JAR's embedded "
           + "default config (spoa-agent.json), as no -conf was given"), "the startup says the demo config runs: " + agent.output());
     }
@@ -300,14 +300,14 @@ class FatJarIT {
       SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
       client.hello().await(10, TimeUnit.SECONDS);
       AckAssert.assertThat(client.notify(checkIp("198.51.100.7", "Mozilla/5.0")).await(10, TimeUnit.SECONDS))
-          .doesNotTouchVar(Scope.TXN, "deny");
+          .doesNotTouchVar(VarScope.TXN, "deny");
 
       json.getJsonArray("handlers").getJsonObject(0).getJsonObject("config").getJsonArray("deny").add("198.51.100.0/24");
       Files.writeString(conf, json.encodePrettily());
       agent.hangup();
       agent.awaitOutput(Pattern.compile("reload: 1 handler deployment\\(s\\) started, 1 stopped, 0 unchanged"), START);
       AckAssert.assertThat(client.notify(checkIp("198.51.100.7", "Mozilla/5.0")).await(10, TimeUnit.SECONDS))
-          .setsVar(Scope.TXN, "deny", true);
+          .setsVar(VarScope.TXN, "deny", true);
 
       json.getJsonArray("handlers").getJsonObject(0).getJsonObject("config").getJsonArray("deny").add("10.0.0.0/33");
       Files.writeString(conf, json.encodePrettily());
@@ -315,7 +315,7 @@ class FatJarIT {
       agent.awaitOutput(Pattern.compile("reload refused, the running config stays: invalid agent config: "
           + "handlers\\[0\\]\\.config\\.deny\\[3\\]: prefix out of range in '10\\.0\\.0\\.0/33'"), START);
       AckAssert.assertThat(client.notify(checkIp("198.51.100.7", "Mozilla/5.0")).await(10, TimeUnit.SECONDS))
-          .setsVar(Scope.TXN, "deny", true);
+          .setsVar(VarScope.TXN, "deny", true);
       assertFalse(client.closed().isComplete(), "the connection stayed up through both reloads");
       assertTrue(agent.isAlive());
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.spoavertx.examples.ExampleAgents;
 import io.spoavertx.testing.haproxy.HaproxyConfig;
 import io.spoavertx.testing.haproxy.HaproxyExtension;
-import io.spoavertx.testing.haproxy.SpoeMessage;
+import io.spoavertx.testing.haproxy.SpoeMessageSection;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +44,7 @@ class RateLimitBehindHaproxyTest {
     haproxy.start(HaproxyConfig.builder()
         .agent("127.0.0.1", port)
         .agentHealthCheck(true)
-        .message(SpoeMessage.onRequest("rate-limit", "key=req.hdr(x-api-key)", "cost=int(1)"))
+        .message(SpoeMessageSection.onRequest("rate-limit", "key=req.hdr(x-api-key)", "cost=int(1)"))
         .registerVarNames("limited", "remaining")
         .httpRequest("deny deny_status 429 if { var(txn.spoa.limited) -m bool }")
         .exposeVar("txn.spoa.remaining", "X-RateLimit-Remaining")

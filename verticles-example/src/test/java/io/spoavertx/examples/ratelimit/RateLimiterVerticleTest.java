@@ -9,7 +9,7 @@ import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.TypedValue;
 import io.vertx.core.DeploymentOptions;
@@ -66,12 +66,12 @@ class RateLimiterVerticleTest {
   @ValueSource(strings = {"local", "shared"})
   void countsDownThenLimits(String store) throws Exception {
     start(config(store, "fixed", 3), 1);
-    AckAssert.assertThat(hit("10.0.0.1")).setsVar(Scope.TXN, "limited", false).setsVar(Scope.TXN, "remaining", 2);
-    AckAssert.assertThat(hit("10.0.0.1")).setsVar(Scope.TXN, "limited", false).setsVar(Scope.TXN, "remaining", 1);
-    AckAssert.assertThat(hit("10.0.0.1")).setsVar(Scope.TXN, "limited", false).setsVar(Scope.TXN, "remaining", 0);
-    AckAssert.assertThat(hit("10.0.0.1")).setsVar(Scope.TXN, "limited", true).setsVar(Scope.TXN, "remaining", 0);
+    AckAssert.assertThat(hit("10.0.0.1")).setsVar(VarScope.TXN, "limited", false).setsVar(VarScope.TXN, "remaining", 2);
+    AckAssert.assertThat(hit("10.0.0.1")).setsVar(VarScope.TXN, "limited", false).setsVar(VarScope.TXN, "remaining", 1);
+    AckAssert.assertThat(hit("10.0.0.1")).setsVar(VarScope.TXN, "limited", false).setsVar(VarScope.TXN, "remaining", 0);
+    AckAssert.assertThat(hit("10.0.0.1")).setsVar(VarScope.TXN, "limited", true).setsVar(VarScope.TXN, "remaining", 0);
     // another key has its own budget
-    AckAssert.assertThat(hit("10.0.0.2")).setsVar(Scope.TXN, "limited", false).setsVar(Scope.TXN, "remaining", 2);
+    AckAssert.assertThat(hit("10.0.0.2")).setsVar(VarScope.TXN, "limited", false).setsVar(VarScope.TXN, "remaining", 2);
   }
 
   @ParameterizedTest
@@ -80,9 +80,9 @@ class RateLimiterVerticleTest {
     start(config(store, "fixed", 2), 1);
     hit("k");
     hit("k");
-    AckAssert.assertThat(hit("k")).setsVar(Scope.TXN, "limited", true);
+    AckAssert.assertThat(hit("k")).setsVar(VarScope.TXN, "limited", true);
     clock.addAndGet(1000);
-    AckAssert.assertThat(hit("k")).setsVar(Scope.TXN, "limited", false).setsVar(Scope.TXN, "remaining", 1);
+    AckAssert.assertThat(hit("k")).setsVar(VarScope.TXN, "limited", false).setsVar(VarScope.TXN, "remaining", 1);
   }
 
   @ParameterizedTest
@@ -93,11 +93,11 @@ class RateLimiterVerticleTest {
       hit("k");
     }
     clock.addAndGet(1500); // half-way through the next window: half of the 4 previous hits still count
-    AckAssert.assertThat(hit("k")).setsVar(Scope.TXN, "limited", false).setsVar(Scope.TXN, "remaining", 1); // 2 + 1
-    AckAssert.assertThat(hit("k")).setsVar(Scope.TXN, "limited", false).setsVar(Scope.TXN, "remaining", 0); // 2 + 2
-    AckAssert.assertThat(hit("k")).setsVar(Scope.TXN, "limited", true);                                       // 2 + 3
+    AckAssert.assertThat(hit("k")).setsVar(VarScope.TXN, "limited", false).setsVar(VarScope.TXN, "remaining", 1); // 2 + 1
+    AckAssert.assertThat(hit("k")).setsVar(VarScope.TXN, "limited", false).setsVar(VarScope.TXN, "remaining", 0); // 2 + 2
+    AckAssert.assertThat(hit("k")).setsVar(VarScope.TXN, "limited", true);                                       // 2 + 3
     clock.addAndGet(2000); // two windows later everything is forgotten
-    AckAssert.assertThat(hit("k")).setsVar(Scope.TXN, "remaining", 3);
+    AckAssert.assertThat(hit("k")).setsVar(VarScope.TXN, "remaining", 3);
   }
 
   @ParameterizedTest
@@ -105,9 +105,9 @@ class RateLimiterVerticleTest {
   void costWeighsAHit(String store) throws Exception {
     start(config(store, "fixed", 10), 1);
     AckAssert.assertThat(hit(Message.of("rate-limit").arg("key", "k").arg("cost", 7)))
-        .setsVar(Scope.TXN, "remaining", 3);
+        .setsVar(VarScope.TXN, "remaining", 3);
     AckAssert.assertThat(hit(Message.of("rate-limit").arg("key", "k").arg("cost", 4)))
-        .setsVar(Scope.TXN, "limited", true);
+        .setsVar(VarScope.TXN, "limited", true);
   }
 
   @ParameterizedTest
@@ -120,7 +120,7 @@ class RateLimiterVerticleTest {
     }
     Future.all(acks).await(20, TimeUnit.SECONDS);
     long allowed = acks.stream()
-        .filter(f -> !f.result().var(Scope.TXN, "limited").orElseThrow().asBoolean()).count();
+        .filter(f -> !f.result().var(VarScope.TXN, "limited").orElseThrow().asBoolean()).count();
     assertEquals(20, allowed);
   }
 
@@ -128,9 +128,9 @@ class RateLimiterVerticleTest {
   void aKeyFromAnAddressSampleWorksAndAMissingKeyIsNotLimited() throws Exception {
     start(config("local", "fixed", 1), 1);
     AckAssert.assertThat(hit(Message.of("rate-limit").arg("key", TypedValue.ipv4("192.0.2.1"))))
-        .setsVar(Scope.TXN, "limited", false);
+        .setsVar(VarScope.TXN, "limited", false);
     AckAssert.assertThat(hit(Message.of("rate-limit").arg("key", TypedValue.ipv4("192.0.2.1"))))
-        .setsVar(Scope.TXN, "limited", true);
+        .setsVar(VarScope.TXN, "limited", true);
     AckAssert.assertThat(hit(Message.of("rate-limit").arg("key", TypedValue.nil()))).hasNoActions();
   }
 

@@ -8,12 +8,12 @@ import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.HelloOptions;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.TypedValue;
 import io.spoavertx.testing.haproxy.HaproxyConfig;
 import io.spoavertx.testing.haproxy.HaproxyExtension;
-import io.spoavertx.testing.haproxy.SpoeMessage;
+import io.spoavertx.testing.haproxy.SpoeMessageSection;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -79,8 +79,8 @@ class ClientReputationVerticleTest {
   void allowedNetworkScoresZero() throws Exception {
     Ack ack = check(TypedValue.ipv4("10.1.2.3"), "/admin", "curl/8.5.0"); // allow wins over everything
     AckAssert.assertThat(ack)
-        .setsVar(Scope.TXN, "score").withInt(0).and()
-        .doesNotTouchVar(Scope.TXN, "deny");
+        .setsVar(VarScope.TXN, "score").withInt(0).and()
+        .doesNotTouchVar(VarScope.TXN, "deny");
   }
 
   @Test
@@ -88,43 +88,43 @@ class ClientReputationVerticleTest {
     Ack ack = check(TypedValue.ipv4("192.0.2.77"), "/", "Mozilla/5.0");
     AckAssert.assertThat(ack)
         .hasActionCount(2)
-        .setsVar(Scope.TXN, "score").withInt(100).and()
-        .setsVar(Scope.TXN, "deny", true);
+        .setsVar(VarScope.TXN, "score").withInt(100).and()
+        .setsVar(VarScope.TXN, "deny", true);
   }
 
   @Test
   void deniedIpv6NetworkIsDenied() throws Exception {
     AckAssert.assertThat(check(TypedValue.ipv6("2001:db8:bad:1::42"), "/", "Mozilla/5.0"))
-        .setsVar(Scope.TXN, "score").withInt(100).and()
-        .setsVar(Scope.TXN, "deny", true);
+        .setsVar(VarScope.TXN, "score").withInt(100).and()
+        .setsVar(VarScope.TXN, "deny", true);
     // just outside the /48
     AckAssert.assertThat(check(TypedValue.ipv6("2001:db8:bae::42"), "/", "Mozilla/5.0"))
-        .setsVar(Scope.TXN, "score").withInt(10).and()
-        .doesNotTouchVar(Scope.TXN, "deny");
+        .setsVar(VarScope.TXN, "score").withInt(10).and()
+        .doesNotTouchVar(VarScope.TXN, "deny");
   }
 
   @Test
   void ordinaryClientGetsTheBaseScore() throws Exception {
     AckAssert.assertThat(check(TypedValue.ipv4("198.51.100.7"), "/", "Mozilla/5.0"))
         .hasActionCount(1)
-        .setsVar(Scope.TXN, "score").withInt(10);
+        .setsVar(VarScope.TXN, "score").withInt(10);
   }
 
   @Test
   void suspiciousUserAgentRaisesTheScore() throws Exception {
     AckAssert.assertThat(check(TypedValue.ipv4("198.51.100.7"), "/", "curl/8.5.0"))
-        .setsVar(Scope.TXN, "score").withInt(60).and()
-        .doesNotTouchVar(Scope.TXN, "deny");
+        .setsVar(VarScope.TXN, "score").withInt(60).and()
+        .doesNotTouchVar(VarScope.TXN, "deny");
     // and a sensitive path on top of it
     AckAssert.assertThat(check(TypedValue.ipv4("198.51.100.7"), "/admin/users", "python-requests/2.31"))
-        .setsVar(Scope.TXN, "score").withInt(80);
+        .setsVar(VarScope.TXN, "score").withInt(80);
   }
 
   @Test
   void deniedUserAgentIsDenied() throws Exception {
     AckAssert.assertThat(check(TypedValue.ipv4("198.51.100.7"), "/", "sqlmap/1.7.2#stable"))
-        .setsVar(Scope.TXN, "score").withInt(100).and()
-        .setsVar(Scope.TXN, "deny", true);
+        .setsVar(VarScope.TXN, "score").withInt(100).and()
+        .setsVar(VarScope.TXN, "deny", true);
   }
 
   /** The same verticle behind the real haproxy: its variables drive haproxy's rules. */
@@ -133,7 +133,7 @@ class ClientReputationVerticleTest {
     haproxy.start(HaproxyConfig.builder()
         .agent("127.0.0.1", agent.port())
         .agentHealthCheck(true)
-        .message(SpoeMessage.onRequest(ClientReputationVerticle.MESSAGE, "ip=src", "path=path", "ua=req.hdr(user-agent)"))
+        .message(SpoeMessageSection.onRequest(ClientReputationVerticle.MESSAGE, "ip=src", "path=path", "ua=req.hdr(user-agent)"))
         .httpRequest("deny deny_status 403 if { var(txn.spoa.deny) -m bool }")
         .exposeVar("txn.spoa.score", "X-Score")
         .build());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spoavertx.examples.ExampleAgents;
 import io.spoavertx.testing.haproxy.HaproxyConfig;
 import io.spoavertx.testing.haproxy.HaproxyExtension;
-import io.spoavertx.testing.haproxy.SpoeMessage;
+import io.spoavertx.testing.haproxy.SpoeMessageSection;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +42,7 @@ class ReputationBehindHaproxyTest {
     haproxy.start(HaproxyConfig.builder()
         .agent("127.0.0.1", port)
         .agentHealthCheck(true)
-        .message(SpoeMessage.onRequest("check-client-ip", "ip=src", "path=path", "ua=req.hdr(user-agent)"))
+        .message(SpoeMessageSection.onRequest("check-client-ip", "ip=src", "path=path", "ua=req.hdr(user-agent)"))
         .registerVarNames("score", "deny")
         .httpRequest("deny deny_status 403 if { var(txn.spoa.deny) -m bool }")
         .exposeVar("txn.spoa.score", "X-Score")

@@ -12,12 +12,12 @@ import io.spoavertx.examples.ExampleAgents;
 import io.spoavertx.launcher.SpoaMainVerticle;
 import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.TypedValue;
 import io.spoavertx.testing.haproxy.HaproxyConfig;
 import io.spoavertx.testing.haproxy.HaproxyExtension;
-import io.spoavertx.testing.haproxy.SpoeMessage;
+import io.spoavertx.testing.haproxy.SpoeMessageSection;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -81,7 +81,7 @@ class ReputationReloadTest {
     int port = main.agent().port();
     SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
     client.hello().await(10, TimeUnit.SECONDS);
-    AckAssert.assertThat(client.notify(checkIp("198.51.100.7")).await(10, TimeUnit.SECONDS)).doesNotTouchVar(Scope.TXN, "deny");
+    AckAssert.assertThat(client.notify(checkIp("198.51.100.7")).await(10, TimeUnit.SECONDS)).doesNotTouchVar(VarScope.TXN, "deny");
 
     // another connection keeps 20 NOTIFYs in flight through the reload
     SpopTestClient busy = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
@@ -99,7 +99,7 @@ class ReputationReloadTest {
 
     Set<String> before = deployments();
     main.reload(withDeny("198.51.100.0/24")).await(20, TimeUnit.SECONDS);
-    AckAssert.assertThat(client.notify(checkIp("198.51.100.7")).await(10, TimeUnit.SECONDS)).setsVar(Scope.TXN, "deny", true);
+    AckAssert.assertThat(client.notify(checkIp("198.51.100.7")).await(10, TimeUnit.SECONDS)).setsVar(VarScope.TXN, "deny", true);
     // and a few more, back and forth, each under load
     for (int i = 0; i < 6; i++) {
       main.reload(i % 2 == 0 ? config : withDeny("198.51.100.0/24")).await(20, TimeUnit.SECONDS);
@@ -145,7 +145,7 @@ class ReputationReloadTest {
 
     SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
     client.hello().await(10, TimeUnit.SECONDS);
-    AckAssert.assertThat(client.notify(checkIp("192.0.2.1")).await(10, TimeUnit.SECONDS)).setsVar(Scope.TXN, "deny", true);
+    AckAssert.assertThat(client.notify(checkIp("192.0.2.1")).await(10, TimeUnit.SECONDS)).setsVar(VarScope.TXN, "deny", true);
   }
 
   @Test
@@ -161,7 +161,7 @@ class ReputationReloadTest {
     haproxy.start(HaproxyConfig.builder()
         .agent("127.0.0.1", main.agent().port())
         .agentHealthCheck(true)
-        .message(SpoeMessage.onRequest("check-client-ip", "ip=src", "path=path", "ua=req.hdr(user-agent)"))
+        .message(SpoeMessageSection.onRequest("check-client-ip", "ip=src", "path=path", "ua=req.hdr(user-agent)"))
         .registerVarNames("score", "deny")
         .httpRequest("deny deny_status 403 if { var(txn.spoa.deny) -m bool }")
         .defaultResponse(200, "hello from behind the agent")

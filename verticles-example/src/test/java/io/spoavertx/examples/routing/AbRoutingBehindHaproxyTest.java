@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.spoavertx.examples.ExampleAgents;
 import io.spoavertx.testing.haproxy.HaproxyConfig;
 import io.spoavertx.testing.haproxy.HaproxyExtension;
-import io.spoavertx.testing.haproxy.SpoeMessage;
+import io.spoavertx.testing.haproxy.SpoeMessageSection;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +43,7 @@ class AbRoutingBehindHaproxyTest {
     haproxy.start(HaproxyConfig.builder()
         .agent("127.0.0.1", port)
         .agentHealthCheck(true)
-        .message(SpoeMessage.onRequest("route", "cookie=req.cook(uid)", "path=path", "ip=src"))
+        .message(SpoeMessageSection.onRequest("route", "cookie=req.cook(uid)", "path=path", "ip=src"))
         .registerVarNames("variant")
         .route("be_b", "{ var(txn.spoa.variant) -m str b }", 200, "variant b")
         .defaultResponse(200, "variant a")

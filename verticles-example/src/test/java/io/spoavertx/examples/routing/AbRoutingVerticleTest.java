@@ -9,7 +9,7 @@ import io.spoavertx.examples.ExampleAgents;
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.Message;
-import io.spoavertx.testing.Scope;
+import io.spoavertx.testing.VarScope;
 import io.spoavertx.testing.SpopTestClient;
 import io.spoavertx.testing.TypedValue;
 import io.vertx.core.Vertx;
@@ -47,7 +47,7 @@ class AbRoutingVerticleTest {
 
   private static String variant(Message m) throws Exception {
     Ack ack = client.notify(m).await(10, TimeUnit.SECONDS);
-    return AckAssert.assertThat(ack).setsVar(Scope.TXN, "variant").value().asString();
+    return AckAssert.assertThat(ack).setsVar(VarScope.TXN, "variant").value().asString();
   }
 
   private static Message route(String cookie, String path, String ip) {

@@ -1,12 +1,12 @@
 package io.spoavertx.testing;
 
 /** Scope of a variable set or unset by an ACK action, with its wire code. */
-public enum Scope {
+public enum VarScope {
   PROC(0), SESS(1), TXN(2), REQ(3), RES(4);
 
   private final int code;
 
-  Scope(int code) {
+  VarScope(int code) {
     this.code = code;
   }
 
@@ -16,7 +16,7 @@ public enum Scope {
   }
 
   /** The scope for a wire code; {@link IllegalArgumentException} if unknown. */
-  public static Scope fromCode(int code) {
+  public static VarScope fromCode(int code) {
     if (code < 0 || code > 4) {
       throw new IllegalArgumentException("unknown variable scope " + code);
     }

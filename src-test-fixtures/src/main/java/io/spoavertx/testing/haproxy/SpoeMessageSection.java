@@ -7,9 +7,9 @@ import java.util.Objects;
  * A {@code spoe-message} section: the message name, its arguments and the event that sends it.
  *
  * <pre>{@code
- * SpoeMessage.onRequest("check", "ip=src", "path=path")
- * SpoeMessage.onRequest("check", "ip=src").when("{ path_beg /api }")
- * SpoeMessage.forGroup("extra", "ua=req.hdr(user-agent)")
+ * SpoeMessageSection.onRequest("check", "ip=src", "path=path")
+ * SpoeMessageSection.onRequest("check", "ip=src").when("{ path_beg /api }")
+ * SpoeMessageSection.forGroup("extra", "ua=req.hdr(user-agent)")
  * }</pre>
  *
  * @param name the message name sent to the agent
@@ -18,13 +18,13 @@ import java.util.Objects;
  *     sent through a {@code spoe-group}
  * @param condition an optional ACL condition for the event (rendered after {@code if}), or null
  */
-public record SpoeMessage(String name, List<String> args, String event, String condition) {
+public record SpoeMessageSection(String name, List<String> args, String event, String condition) {
 
   /** The event fired before the frontend's {@code http-request} rules run. */
   public static final String ON_FRONTEND_HTTP_REQUEST = "on-frontend-http-request";
 
   /** Validates and copies. */
-  public SpoeMessage {
+  public SpoeMessageSection {
     HaproxyConfig.checkName("message name", name);
     args = List.copyOf(Objects.requireNonNull(args, "args"));
     for (String a : args) {
@@ -42,22 +42,22 @@ public record SpoeMessage(String name, List<String> args, String event, String c
   }
 
   /** A message sent on {@code on-frontend-http-request}. */
-  public static SpoeMessage onRequest(String name, String... args) {
-    return new SpoeMessage(name, List.of(args), ON_FRONTEND_HTTP_REQUEST, null);
+  public static SpoeMessageSection onRequest(String name, String... args) {
+    return new SpoeMessageSection(name, List.of(args), ON_FRONTEND_HTTP_REQUEST, null);
   }
 
   /** A message sent on the given SPOE event, e.g. {@code on-http-response}. */
-  public static SpoeMessage onEvent(String event, String name, String... args) {
-    return new SpoeMessage(name, List.of(args), Objects.requireNonNull(event, "event"), null);
+  public static SpoeMessageSection onEvent(String event, String name, String... args) {
+    return new SpoeMessageSection(name, List.of(args), Objects.requireNonNull(event, "event"), null);
   }
 
   /** A message with no event, sent only as part of a {@code spoe-group}. */
-  public static SpoeMessage forGroup(String name, String... args) {
-    return new SpoeMessage(name, List.of(args), null, null);
+  public static SpoeMessageSection forGroup(String name, String... args) {
+    return new SpoeMessageSection(name, List.of(args), null, null);
   }
 
   /** This message, sent only if the ACL condition holds, e.g. {@code "{ path_beg /api }"}. */
-  public SpoeMessage when(String condition) {
-    return new SpoeMessage(name, args, event, Objects.requireNonNull(condition, "condition"));
+  public SpoeMessageSection when(String condition) {
+    return new SpoeMessageSection(name, args, event, Objects.requireNonNull(condition, "condition"));
   }
 }

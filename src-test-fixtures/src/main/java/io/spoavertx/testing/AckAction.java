@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param name  the variable name as sent by the agent (HAProxy adds the var-prefix)
  * @param value the value for SET_VAR, null for UNSET_VAR
  */
-public record Action(Kind kind, Scope scope, String name, TypedValue value) {
+public record AckAction(Kind kind, VarScope scope, String name, TypedValue value) {
 
   /** Action types: SET-VAR (1) and UNSET-VAR (2). */
   public enum Kind {
@@ -28,7 +28,7 @@ public record Action(Kind kind, Scope scope, String name, TypedValue value) {
     }
   }
 
-  public Action {
+  public AckAction {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(name, "name");
@@ -38,13 +38,13 @@ public record Action(Kind kind, Scope scope, String name, TypedValue value) {
   }
 
   /** A SET-VAR action. */
-  public static Action setVar(Scope scope, String name, TypedValue value) {
-    return new Action(Kind.SET_VAR, scope, name, value);
+  public static AckAction setVar(VarScope scope, String name, TypedValue value) {
+    return new AckAction(Kind.SET_VAR, scope, name, value);
   }
 
   /** An UNSET-VAR action. */
-  public static Action unsetVar(Scope scope, String name) {
-    return new Action(Kind.UNSET_VAR, scope, name, null);
+  public static AckAction unsetVar(VarScope scope, String name) {
+    return new AckAction(Kind.UNSET_VAR, scope, name, null);
   }
 
   /** For example {@code set-var(txn.score, INT32:42)} or {@code unset-var(txn.score)}. */
