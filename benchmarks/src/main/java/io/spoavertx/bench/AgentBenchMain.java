@@ -1,12 +1,14 @@
 package io.spoavertx.bench;
 
+import io.spoavertx.metrics.AgentStats;
+
 import io.spoavertx.agent.SpoaAgent;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.handler.SpoeHandler;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -154,7 +156,7 @@ public final class AgentBenchMain {
   }
 
   private static long messages(SpoaAgent agent) {
-    return agent.stats().messages(io.spoavertx.agent.AgentStats.Outcome.OK);
+    return agent.stats().messages(io.spoavertx.metrics.AgentStats.Outcome.OK);
   }
 
   /** Bytes allocated by all live threads (the agent's threads live for the whole run). */

@@ -8,8 +8,8 @@ import io.spoavertx.codec.SpopException;
 import io.spoavertx.codec.SpopReader;
 import io.spoavertx.codec.SpopWriter;
 import io.spoavertx.handler.Actions;
-import io.spoavertx.handler.SpoaCodecs;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.handler.internal.EventBusCodecs;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.SyncSpoeHandler;
@@ -98,7 +98,7 @@ public class InProcessPathBenchmark {
     directSyncParser = new FrameParser(16380, new DirectSyncPath(out));
 
     vertx = Vertx.vertx();
-    SpoaCodecs.register(vertx);
+    EventBusCodecs.register(vertx);
     vertx.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {

@@ -1,5 +1,6 @@
 package io.spoavertx.agent;
 
+import io.spoavertx.agent.impl.Counters;
 import io.spoavertx.agent.impl.EventLoops;
 import io.spoavertx.agent.impl.SpoaServerVerticle;
 import io.spoavertx.handler.internal.LocalEndpoint;
@@ -7,6 +8,7 @@ import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.config.AgentConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spoavertx.handler.SpoeHandler;
+import io.spoavertx.metrics.AgentStats;
 import io.spoavertx.metrics.SpoaMeters;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.core.Deployable;
@@ -36,7 +38,7 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * Messages without a direct handler go over the event bus to {@code spoa.message.<name>} (or the
- * address configured for them), where {@link io.spoavertx.handler.SpoeHandlers} register handlers.
+ * address configured for them), where {@link io.spoavertx.agent.SpoeHandlers} register handlers.
  */
 public final class SpoaAgent {
 
@@ -45,7 +47,7 @@ public final class SpoaAgent {
   private final Vertx vertx;
   private final AgentConfig config;
   private final Map<String, SpoeHandler> directHandlers = new LinkedHashMap<>();
-  private final AgentStats stats = new AgentStats();
+  private final Counters stats = new Counters();
   private final List<String> deployments = new ArrayList<>();
   private volatile int port = -1;
   private boolean started;
@@ -91,7 +93,7 @@ public final class SpoaAgent {
     MeterRegistry registry = meterRegistry != null ? meterRegistry
         : config.metrics().enabled() ? BackendRegistries.getDefaultNow() : null;
     if (registry != null) {
-      SpoaMeters.bind(registry, stats);
+      stats.latencyRecorder(SpoaMeters.bind(registry, stats));
     }
     Map<String, SpoeHandler> handlers = Map.copyOf(directHandlers);
     List<SpoaServerVerticle> instances = new CopyOnWriteArrayList<>();

@@ -1,6 +1,6 @@
 package io.spoavertx.launcher;
 
-import io.spoavertx.agent.AgentStats;
+import io.spoavertx.metrics.AgentStats;
 import io.spoavertx.agent.SpoaAgent;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ConfigException;

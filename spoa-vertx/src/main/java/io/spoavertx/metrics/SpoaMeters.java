@@ -4,9 +4,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.spoavertx.agent.AgentStats;
-import io.spoavertx.agent.AgentStats.CloseReason;
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.CloseReason;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.codec.DisconnectStatus;
 import io.spoavertx.codec.FrameType;
 
@@ -87,7 +86,7 @@ public final class SpoaMeters implements AgentStats.LatencyRecorder {
     FunctionCounter.builder("spoa.acks.too.big", s, AgentStats::acksTooBig)
         .description("ACKs sent without their actions because they exceeded max-frame-size").register(registry);
     for (DisconnectStatus status : DisconnectStatus.values()) {
-      FunctionCounter.builder("spoa.disconnects", s, x -> x.agentDisconnects(status))
+      FunctionCounter.builder("spoa.disconnects", s, x -> x.agentDisconnects(status.code()))
           .tags("side", "agent", "status", Integer.toString(status.code()))
           .description("DISCONNECT frames, by side and status code").register(registry);
       FunctionCounter.builder("spoa.disconnects", s, x -> x.haproxyDisconnects(status.code()))
@@ -99,9 +98,7 @@ public final class SpoaMeters implements AgentStats.LatencyRecorder {
           .description("Messages handled on another thread than the event loop that read them, by kind")
           .register(registry);
     }
-    SpoaMeters meters = new SpoaMeters(registry);
-    s.latencyRecorder(meters);
-    return meters;
+    return new SpoaMeters(registry);
   }
 
   @Override

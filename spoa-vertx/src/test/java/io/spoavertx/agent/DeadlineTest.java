@@ -1,8 +1,10 @@
 package io.spoavertx.agent;
 
+import io.spoavertx.metrics.AgentStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.DispatchOptions;
 import io.spoavertx.config.ListenerOptions;

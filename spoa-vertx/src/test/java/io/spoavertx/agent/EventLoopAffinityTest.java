@@ -1,14 +1,16 @@
 package io.spoavertx.agent;
 
+import io.spoavertx.metrics.AgentStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spoavertx.agent.AgentStats.Hop;
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.Hop;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.handler.SpoeHandler;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.Message;

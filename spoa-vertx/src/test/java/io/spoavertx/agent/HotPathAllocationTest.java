@@ -1,15 +1,17 @@
 package io.spoavertx.agent;
 
+import io.spoavertx.metrics.AgentStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.util.ResourceLeakDetector;
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.handler.SpoeHandler;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.testing.load.LoadGenerator;
 import io.spoavertx.testing.load.LoadOptions;
 import io.spoavertx.testing.load.LoadReport;

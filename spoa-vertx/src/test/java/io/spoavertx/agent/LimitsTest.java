@@ -109,7 +109,7 @@ class LimitsTest {
     third.closed().await(10, TimeUnit.SECONDS);
     assertEquals(List.of(), third.errors(), "well-formed, the only frame");
     assertEquals(1, agent.stats().connectionsRefused());
-    assertEquals(1, agent.stats().agentDisconnects(io.spoavertx.codec.DisconnectStatus.RESOURCE_ALLOCATION_ERROR));
+    assertEquals(1, agent.stats().agentDisconnects(io.spoavertx.codec.DisconnectStatus.RESOURCE_ALLOCATION_ERROR.code()));
     first.close().await(10, TimeUnit.SECONDS);
     SpoaAgentTest.waitUntil(() -> agent.stats().connectionsActive() == 1);
     client().notify(List.of()).await(10, TimeUnit.SECONDS); // a slot is free again

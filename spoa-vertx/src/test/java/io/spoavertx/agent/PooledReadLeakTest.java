@@ -12,7 +12,7 @@ import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.config.RouteOptions;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.Scope;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.internal.ActionsBatch;
 import io.spoavertx.handler.internal.MessageBatch;
 import io.spoavertx.testing.Ack;

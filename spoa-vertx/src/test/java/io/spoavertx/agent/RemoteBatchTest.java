@@ -1,16 +1,18 @@
 package io.spoavertx.agent;
 
+import io.spoavertx.metrics.AgentStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.handler.Action;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.DataType;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.internal.ActionsBatch;
 import io.spoavertx.handler.internal.MessageBatch;
@@ -120,7 +122,7 @@ class RemoteBatchTest {
             : Actions.create().setVar(io.spoavertx.handler.Scope.TXN, "ok", m.getLong("n", -1)).encoded();
         wire.appendInt(actions.length()).appendBuffer(actions);
       }
-      msg.reply(ActionsBatch.decodeFrom(wire, 0)); // what SpoaCodecs' cluster codec does with a reply
+      msg.reply(ActionsBatch.decodeFrom(wire, 0)); // what EventBusCodecs' cluster codec does with a reply
     }).completion().await(10, TimeUnit.SECONDS);
     SpoaAgent agent = SpoaAgent.create(vertx, AgentConfig.DEFAULT
         .withListener(ListenerOptions.DEFAULT.withHost("127.0.0.1").withPort(0)));

@@ -1,11 +1,13 @@
 package io.spoavertx.agent;
 
+import io.spoavertx.metrics.AgentStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spoavertx.agent.AgentStats.CloseReason;
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.CloseReason;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.codec.DisconnectStatus;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.DispatchOptions;
@@ -13,7 +15,7 @@ import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.config.ProtocolOptions;
 import io.spoavertx.config.RouteOptions;
 import io.spoavertx.handler.Actions;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAction;
@@ -270,8 +272,8 @@ class SoakTest {
         sent, acked, lost, badAcks, s.notifies(), s.acks(), messages,
         s.messages(Outcome.OK), s.messages(Outcome.ERROR), s.messages(Outcome.TIMEOUT), s.messages(Outcome.NO_HANDLER),
         s.notifies() / seconds, messages / seconds, faultCounts,
-        s.connectionsOpened(), closeReasons(s), s.agentDisconnects(DisconnectStatus.TIMEOUT),
-        s.agentDisconnects(DisconnectStatus.INVALID_FRAME),
+        s.connectionsOpened(), closeReasons(s), s.agentDisconnects(DisconnectStatus.TIMEOUT.code()),
+        s.agentDisconnects(DisconnectStatus.INVALID_FRAME.code()),
         baseline / 1024, heapAfter / 1024, (heapAfter - baseline) / 1024, maxLagNanos.get() / 1_000_000);
     System.out.println(summary);
 
@@ -298,9 +300,9 @@ class SoakTest {
 
     long malformed = injected.get(Fault.MALFORMED).get();
     long silent = injected.get(Fault.SILENT).get();
-    assertEquals(malformed, s.agentDisconnects(DisconnectStatus.INVALID_FRAME), "status 4 == malformed injections");
-    assertEquals(silent, s.agentDisconnects(DisconnectStatus.TIMEOUT), "status 2 == silent connections");
-    assertEquals(drivers.size(), s.agentDisconnects(DisconnectStatus.NORMAL), "status 0 == healthy connections retired");
+    assertEquals(malformed, s.agentDisconnects(DisconnectStatus.INVALID_FRAME.code()), "status 4 == malformed injections");
+    assertEquals(silent, s.agentDisconnects(DisconnectStatus.TIMEOUT.code()), "status 2 == silent connections");
+    assertEquals(drivers.size(), s.agentDisconnects(DisconnectStatus.NORMAL.code()), "status 0 == healthy connections retired");
     assertEquals(malformed + silent + drivers.size(), totalAgentDisconnects(s), "no other AGENT-DISCONNECT");
     assertEquals(drivers.size(), s.haproxyDisconnects(0));
 
@@ -628,7 +630,7 @@ class SoakTest {
   private static long totalAgentDisconnects(AgentStats s) {
     long n = 0;
     for (DisconnectStatus st : DisconnectStatus.values()) {
-      n += s.agentDisconnects(st);
+      n += s.agentDisconnects(st.code());
     }
     return n;
   }

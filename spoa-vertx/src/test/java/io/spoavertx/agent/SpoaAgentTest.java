@@ -1,18 +1,20 @@
 package io.spoavertx.agent;
 
+import io.spoavertx.metrics.AgentStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.DispatchOptions;
 import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.config.ProtocolOptions;
 import io.spoavertx.handler.Actions;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAssert;
 import io.spoavertx.testing.AgentDisconnect;

@@ -1,17 +1,19 @@
 package io.spoavertx.agent;
 
+import io.spoavertx.metrics.AgentStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.DispatchOptions;
 import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.config.RouteOptions;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoeHandler;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.testing.Ack;
 import io.spoavertx.testing.AckAssert;

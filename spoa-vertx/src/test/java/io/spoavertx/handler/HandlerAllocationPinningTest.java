@@ -1,5 +1,7 @@
 package io.spoavertx.handler;
 
+import io.spoavertx.handler.internal.EventBusCodecs;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,7 +154,7 @@ class HandlerAllocationPinningTest {
   void writingFrozenActionsIntoAReusedBufferAllocatesNothing() {
     Actions a = Actions.create().setVar(Scope.TXN, "score", 42L).setVar(Scope.TXN, "deny", false).freeze();
     Buffer out = Buffer.buffer(256);
-    SpoaCodecs.ActionsCodecImpl codec = new SpoaCodecs.ActionsCodecImpl();
+    EventBusCodecs.ActionsCodecImpl codec = new EventBusCodecs.ActionsCodecImpl();
     long bytes = Allocations.bytesAllocatedBy(() -> {
       ((BufferInternal) out).unwrap().clear();
       longSink += a.encodedLength();

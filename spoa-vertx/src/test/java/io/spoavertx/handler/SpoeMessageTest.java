@@ -26,10 +26,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
-class SpoeMessageTest {
+public class SpoeMessageTest {
 
   /** The messages of a golden NOTIFY as the agent builds them: views over the frame. */
-  static SpoeMessage[] messages(String golden) {
+  public static SpoeMessage[] messages(String golden) {
     return messages(GoldenFrames.load(golden));
   }
 

@@ -1,15 +1,17 @@
 package io.spoavertx.it;
 
+import io.spoavertx.metrics.AgentStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.agent.SpoaAgent;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.Scope;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.testing.haproxy.HaproxyConfig;
 import io.spoavertx.testing.haproxy.HaproxyExtension;

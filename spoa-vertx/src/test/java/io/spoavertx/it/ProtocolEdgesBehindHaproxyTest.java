@@ -1,10 +1,12 @@
 package io.spoavertx.it;
 
+import io.spoavertx.metrics.AgentStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.agent.SpoaAgent;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ListenerOptions;
@@ -183,7 +185,7 @@ class ProtocolEdgesBehindHaproxyTest {
           "HAProxy's check reports the status: " + haproxy.log());
       assertTrue(haproxy.log().contains("is DOWN, reason: Layer7 invalid response"), haproxy.log());
       assertTrue(agent.stats().connectionsRefused() >= 1);
-      assertTrue(agent.stats().agentDisconnects(io.spoavertx.codec.DisconnectStatus.RESOURCE_ALLOCATION_ERROR) >= 1);
+      assertTrue(agent.stats().agentDisconnects(io.spoavertx.codec.DisconnectStatus.RESOURCE_ALLOCATION_ERROR.code()) >= 1);
       assertFalse(holder.closed().isComplete(), "the connection within the limit is untouched");
       assertTrue(logged.stream().allMatch(l -> l.contains("listener.maxConnections (1) reached")), "only the refusal is logged: " + logged);
     } finally {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.Scope;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.launcher.SpoaMainVerticle;
 import io.spoavertx.testing.Message;
 import io.spoavertx.testing.SpopTestClient;

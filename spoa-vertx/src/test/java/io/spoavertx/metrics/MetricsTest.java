@@ -7,7 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.Scope;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.launcher.SpoaMainVerticle;
 import io.spoavertx.testing.HelloOptions;
 import io.spoavertx.testing.Message;

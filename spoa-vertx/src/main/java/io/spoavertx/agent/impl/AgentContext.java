@@ -1,6 +1,6 @@
 package io.spoavertx.agent.impl;
 
-import io.spoavertx.agent.AgentStats;
+import io.spoavertx.metrics.AgentStats;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.vertx.core.Vertx;
@@ -12,7 +12,7 @@ final class AgentContext {
   final AgentConfig config;
   final RouteTable routes;
   final EventBus eventBus;
-  final AgentStats stats;
+  final Counters stats;
   final RateLimitedLog handlerLog;
   /** Latencies of this event loop, on their way to the meters in batches. */
   final LatencyBuffer latency;
@@ -28,7 +28,7 @@ final class AgentContext {
   /** Connections paused because the instance was at maxInFlight, resumed as ACKs drain. */
   final java.util.ArrayDeque<SpopConnection> waiting = new java.util.ArrayDeque<>();
 
-  AgentContext(Vertx vertx, AgentConfig config, RouteTable routes, EventBus eventBus, AgentStats stats,
+  AgentContext(Vertx vertx, AgentConfig config, RouteTable routes, EventBus eventBus, Counters stats,
                RateLimitedLog handlerLog, boolean localFirst, LocalHandlers localHandlers) {
     this.localFirst = localFirst;
     this.localHandlers = localHandlers;

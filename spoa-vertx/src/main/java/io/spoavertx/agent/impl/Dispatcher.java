@@ -1,7 +1,7 @@
 package io.spoavertx.agent.impl;
 
-import io.spoavertx.agent.AgentStats.Hop;
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.Hop;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.internal.ActionsBatch;

@@ -1,8 +1,8 @@
 package io.spoavertx.agent.impl;
 
-import io.spoavertx.agent.AgentStats;
-import io.spoavertx.agent.AgentStats.LatencyRecorder;
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats;
+import io.spoavertx.metrics.AgentStats.LatencyRecorder;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.vertx.core.Vertx;
 
 /**
@@ -19,7 +19,7 @@ final class LatencyBuffer {
   static final int CAPACITY = 256;
   static final long FLUSH_DELAY_MS = 10;
 
-  private final AgentStats stats;
+  private final Counters stats;
   private final Vertx vertx;
   /** Per sample: the message's name and outcome, or null and null for a NOTIFY's latency to its ACK. */
   private final String[] names = new String[CAPACITY];
@@ -28,7 +28,7 @@ final class LatencyBuffer {
   private int size;
   private boolean flushArmed;
 
-  LatencyBuffer(AgentStats stats, Vertx vertx) {
+  LatencyBuffer(Counters stats, Vertx vertx) {
     this.stats = stats;
     this.vertx = vertx;
   }

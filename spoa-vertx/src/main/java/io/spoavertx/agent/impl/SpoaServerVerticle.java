@@ -1,12 +1,11 @@
 package io.spoavertx.agent.impl;
 
-import io.spoavertx.agent.AgentStats;
 import io.spoavertx.codec.DisconnectStatus;
 import io.spoavertx.codec.FrameType;
 import io.spoavertx.codec.SpopWriter;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ListenerOptions;
-import io.spoavertx.handler.SpoaCodecs;
+import io.spoavertx.handler.internal.EventBusCodecs;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.SpoeHandler;
 import io.vertx.core.Future;
@@ -36,7 +35,7 @@ public final class SpoaServerVerticle extends VerticleBase {
 
   private final AgentConfig config;
   private final Map<String, SpoeHandler> directHandlers;
-  private final AgentStats stats;
+  private final Counters stats;
   private final RateLimitedLog handlerLog;
   private final RateLimitedLog connectionLog;
   private final int bindPort;
@@ -49,7 +48,7 @@ public final class SpoaServerVerticle extends VerticleBase {
   private AgentContext agent;
 
   /** {@code bindPort} -1 asks Vert.x for a random port shared by all instances. */
-  public SpoaServerVerticle(AgentConfig config, int bindPort, Map<String, SpoeHandler> directHandlers, AgentStats stats,
+  public SpoaServerVerticle(AgentConfig config, int bindPort, Map<String, SpoeHandler> directHandlers, Counters stats,
                             AtomicInteger connectionCount) {
     this.connectionCount = connectionCount;
     this.config = config;
@@ -63,7 +62,7 @@ public final class SpoaServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     eventLoop = Thread.currentThread();
-    SpoaCodecs.register(vertx);
+    EventBusCodecs.register(vertx);
     agent = new AgentContext(vertx, config, new RouteTable(config.dispatch(), directHandlers),
         vertx.eventBus(), stats, handlerLog,
         !vertx.isClustered() || config.cluster().preferLocal(), LocalHandlers.of(vertx));

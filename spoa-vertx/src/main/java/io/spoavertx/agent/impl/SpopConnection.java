@@ -1,7 +1,7 @@
 package io.spoavertx.agent.impl;
 
-import io.spoavertx.agent.AgentStats.CloseReason;
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats.CloseReason;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.codec.DisconnectStatus;
 import io.spoavertx.codec.FrameHeader;
 import io.spoavertx.codec.FrameParser;

@@ -10,7 +10,7 @@ import io.vertx.core.buffer.Buffer;
  * one burst of dispatch) for the same address, in one event-bus request instead of one each, so
  * a clustered event bus writes one frame, registers one reply handler and arms one timer per
  * batch. The reply is an {@link ActionsBatch} in the same order. Internal: handlers registered
- * with {@link io.spoavertx.handler.SpoeHandlers} receive the messages one by one.
+ * with {@link io.spoavertx.agent.SpoeHandlers} receive the messages one by one.
  *
  * <p>Wire form (also the in-memory form): each message as a 4-byte length and its SPOP encoding.
  */

@@ -3,8 +3,8 @@ package io.spoavertx.agent.impl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spoavertx.agent.AgentStats;
-import io.spoavertx.agent.AgentStats.Outcome;
+import io.spoavertx.metrics.AgentStats;
+import io.spoavertx.metrics.AgentStats.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +21,7 @@ class LatencyBufferTest {
 
   private Vertx vertx;
   private final List<String> recorded = Collections.synchronizedList(new ArrayList<>());
-  private final AgentStats stats = new AgentStats();
+  private final Counters stats = new Counters();
 
   @BeforeEach
   void setUp() {

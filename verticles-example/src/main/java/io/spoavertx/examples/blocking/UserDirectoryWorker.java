@@ -2,7 +2,7 @@ package io.spoavertx.examples.blocking;
 
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.Scope;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

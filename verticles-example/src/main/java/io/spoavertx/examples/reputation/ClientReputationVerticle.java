@@ -4,7 +4,7 @@ import io.spoavertx.config.ConfigException;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.handler.SpoeHandler;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

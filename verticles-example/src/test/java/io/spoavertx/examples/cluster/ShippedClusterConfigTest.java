@@ -7,7 +7,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.XmlConfigBuilder;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.Scope;
-import io.spoavertx.handler.SpoeHandlers;
+import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,7 +64,7 @@ class ShippedClusterConfigTest {
     SpoeHandlers.register(handlerNode, "whoami", m -> Future.succeededFuture(Actions.create().setVar(Scope.TXN, "node", "h1")))
         .completion().await(10, TimeUnit.SECONDS);
     Vertx agentNode = start(xml);
-    io.spoavertx.handler.SpoaCodecs.register(agentNode);
+    io.spoavertx.handler.internal.EventBusCodecs.register(agentNode);
 
     SpoeMessage message = SpoeMessage.builder("whoami").arg("echo", "x").build();
     Actions actions = null;

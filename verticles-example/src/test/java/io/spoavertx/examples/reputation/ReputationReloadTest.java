@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spoavertx.agent.AgentStats;
-import io.spoavertx.agent.AgentStats.CloseReason;
+import io.spoavertx.metrics.AgentStats;
+import io.spoavertx.metrics.AgentStats.CloseReason;
 import io.spoavertx.config.ConfigException;
 import io.spoavertx.examples.ExampleAgents;
 import io.spoavertx.launcher.SpoaMainVerticle;

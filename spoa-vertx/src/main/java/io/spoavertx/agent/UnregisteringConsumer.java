@@ -1,4 +1,6 @@
-package io.spoavertx.handler;
+package io.spoavertx.agent;
+
+import io.spoavertx.handler.SpoeMessage;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -1,4 +1,7 @@
-package io.spoavertx.handler;
+package io.spoavertx.handler.internal;
+
+import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.SpoeMessage;
 
 import io.spoavertx.handler.internal.ActionsBatch;
 import io.spoavertx.handler.internal.MessageBatch;
@@ -16,9 +19,9 @@ import java.util.function.BiFunction;
  * encoding, prefixed by lengths. They must be registered on every node, which {@link #register}
  * does idempotently.
  */
-public final class SpoaCodecs {
+public final class EventBusCodecs {
 
-  private SpoaCodecs() {
+  private EventBusCodecs() {
   }
 
   public static void register(Vertx vertx) {
@@ -76,7 +79,7 @@ public final class SpoaCodecs {
     }
   }
 
-  static final class MessageCodecImpl implements MessageCodec<SpoeMessage, SpoeMessage> {
+  public static final class MessageCodecImpl implements MessageCodec<SpoeMessage, SpoeMessage> {
     @Override
     public void encodeToWire(Buffer buffer, SpoeMessage message) {
       buffer.appendInt(message.encodedLength());
@@ -105,7 +108,7 @@ public final class SpoaCodecs {
     }
   }
 
-  static final class ActionsCodecImpl implements MessageCodec<Actions, Actions> {
+  public static final class ActionsCodecImpl implements MessageCodec<Actions, Actions> {
     @Override
     public void encodeToWire(Buffer buffer, Actions actions) {
       buffer.appendInt(actions.encodedLength());

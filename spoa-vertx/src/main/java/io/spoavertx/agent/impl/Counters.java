@@ -1,63 +1,18 @@
-package io.spoavertx.agent;
+package io.spoavertx.agent.impl;
 
 import io.spoavertx.codec.DisconnectStatus;
-import io.spoavertx.codec.FrameType;
+import io.spoavertx.metrics.AgentStats;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters of one agent, shared by its connections (any event loop). They are what the metrics
- * export reads ({@link io.spoavertx.metrics.SpoaMeters}) and what tests assert; recording is a
- * {@link LongAdder} increment, reading never blocks the event loops. Latency histograms, which
- * need a meter registry, are recorded through {@link LatencyRecorder} when metrics are on.
+ * The agent's {@link AgentStats}, and what its connections record into them from any event loop:
+ * each a {@link LongAdder} increment. Latencies, which need a meter registry, go to the
+ * {@link AgentStats.LatencyRecorder} when metrics are on (through each event loop's
+ * {@link LatencyBuffer}).
  */
-public final class AgentStats {
-
-  /** How a message's handling ended. */
-  public enum Outcome { OK, ERROR, TIMEOUT, NO_HANDLER }
-
-  /** Why a connection ended. */
-  public enum CloseReason {
-    /** HAProxy sent HAPROXY-DISCONNECT. */
-    HAPROXY_DISCONNECT,
-    /** We sent AGENT-DISCONNECT for a protocol error or a timeout. */
-    PROTOCOL_ERROR,
-    /** We sent AGENT-DISCONNECT status 0 because the agent is stopping. */
-    SHUTDOWN,
-    /** Health check (option spop-check): answered and closed. */
-    HEALTHCHECK,
-    /** The bytes were not SPOP. */
-    NOT_SPOP,
-    /** The peer closed or reset the connection. */
-    PEER_CLOSED
-  }
-
-  /**
-   * How a message reached a handler that does not run on the event loop that read it. A message
-   * handled on its own event loop (a direct handler, or a handler verticle instance there) makes
-   * no hop and is not counted.
-   */
-  public enum Hop {
-    /** To a handler verticle instance on another event loop of this JVM: one task per batch. */
-    CROSS_LOOP,
-    /** To a worker or virtual-thread handler verticle in this JVM (a hop by design). */
-    WORKER,
-    /** Over the event bus: to another cluster node, or to an address with no handler in this JVM. */
-    REMOTE
-  }
-
-  /** Receives latencies; one per agent when metrics are enabled. */
-  public interface LatencyRecorder {
-    /** NOTIFY read to ACK written. */
-    void notifyToAck(long nanos);
-
-    /** One message's handling, by message name and outcome. */
-    void message(String name, Outcome outcome, long nanos);
-  }
-
-  private static final int[] FRAME_TYPES = {FrameType.UNSET, FrameType.HAPROXY_HELLO, FrameType.HAPROXY_DISCONNECT,
-      FrameType.NOTIFY, FrameType.AGENT_HELLO, FrameType.AGENT_DISCONNECT, FrameType.ACK};
+public final class Counters implements AgentStats {
 
   private final LongAdder connectionsOpened = new LongAdder();
   private final LongAdder[] closed = adders(CloseReason.values().length);
@@ -84,11 +39,6 @@ public final class AgentStats {
       a[i] = new LongAdder();
     }
     return a;
-  }
-
-  /** Frame types that are counted, for exporters. */
-  public static int[] frameTypes() {
-    return FRAME_TYPES.clone();
   }
 
   /** Installs the latency recorder (metrics on); null turns latencies off. */
@@ -172,10 +122,12 @@ public final class AgentStats {
 
   // Reading.
 
+  @Override
   public long connectionsOpened() {
     return connectionsOpened.sum();
   }
 
+  @Override
   public long connectionsClosed() {
     long n = 0;
     for (LongAdder a : closed) {
@@ -184,78 +136,87 @@ public final class AgentStats {
     return n;
   }
 
+  @Override
   public long connectionsClosed(CloseReason reason) {
     return closed[reason.ordinal()].sum();
   }
 
+  @Override
   public long connectionsActive() {
     return connectionsOpened() - connectionsClosed();
   }
 
-  /** HELLOs answered on normal (non health-check) connections. */
+  @Override
   public long hellos() {
     return hellos.sum();
   }
 
+  @Override
   public long healthchecks() {
     return healthchecks.sum();
   }
 
+  @Override
   public long notifies() {
     return notifies.sum();
   }
 
+  @Override
   public long acks() {
     return acks.sum();
   }
 
-  /** NOTIFYs read and not yet answered, over all connections. */
+  @Override
   public long inflight() {
     return inflight.sum();
   }
 
+  @Override
   public long fragmentsReassembled() {
     return fragmentsReassembled.sum();
   }
 
-  /** Fragmented NOTIFYs cancelled by HAProxy (ABORT flag): they get no ACK. */
+  @Override
   public long framesAborted() {
     return framesAborted.sum();
   }
 
-  /** ACKs whose actions did not fit max-frame-size: sent without actions. */
+  @Override
   public long acksTooBig() {
     return acksTooBig.sum();
   }
 
-  /** Connections closed at accept because listener.maxConnections was reached. */
+  @Override
   public long connectionsRefused() {
     return refused.sum();
   }
 
+  @Override
   public long messages(Outcome outcome) {
     return outcomes[outcome.ordinal()].sum();
   }
 
-  /** Messages that crossed to another thread this way to reach their handler. */
+  @Override
   public long hops(Hop hop) {
     return hops[hop.ordinal()].sum();
   }
 
+  @Override
   public long framesReceived(int type) {
     return framesIn[type & 0x7F].sum();
   }
 
+  @Override
   public long framesSent(int type) {
     return framesOut[type & 0x7F].sum();
   }
 
-  /** AGENT-DISCONNECT frames we sent with this status. */
-  public long agentDisconnects(DisconnectStatus status) {
-    return agentDisconnects.get(Math.min(status.code(), 99));
+  @Override
+  public long agentDisconnects(int statusCode) {
+    return agentDisconnects.get(Math.min(Math.max(statusCode, 0), 99));
   }
 
-  /** HAPROXY-DISCONNECT frames received with this status code. */
+  @Override
   public long haproxyDisconnects(int statusCode) {
     return haproxyDisconnects.get(Math.min(Math.max(statusCode, 0), 99));
   }

@@ -1,4 +1,8 @@
-package io.spoavertx.handler;
+package io.spoavertx.handler.internal;
+
+import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.Scope;
+import io.spoavertx.handler.SpoeMessage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -10,11 +14,11 @@ import org.junit.jupiter.api.Test;
 import java.util.HexFormat;
 
 /** The cluster wire form of the event-bus codecs: length-prefixed SPOP encoding, read back in place. */
-class SpoaCodecsTest {
+class EventBusCodecsTest {
 
   @Test
   void actionsTravelInTheirSpopEncoding() {
-    SpoaCodecs.ActionsCodecImpl codec = new SpoaCodecs.ActionsCodecImpl();
+    EventBusCodecs.ActionsCodecImpl codec = new EventBusCodecs.ActionsCodecImpl();
     Actions a = Actions.create().setVar(Scope.TXN, "score", 42L).unsetVar(Scope.SESS, "x").setVar(Scope.REQ, "s", "v");
     Buffer wire = Buffer.buffer().appendString("prefix");
     codec.encodeToWire(wire, a);
@@ -35,14 +39,14 @@ class SpoaCodecsTest {
   @Test
   void localDeliveryPassesTheSameFrozenActions() {
     Actions a = Actions.create().setVar(Scope.TXN, "a", 1);
-    assertSame(a, new SpoaCodecs.ActionsCodecImpl().transform(a));
+    assertSame(a, new EventBusCodecs.ActionsCodecImpl().transform(a));
     assertThrows(IllegalStateException.class, () -> a.setVar(Scope.TXN, "b", 1));
   }
 
   @Test
   void messagesTravelInTheirSpopEncoding() {
-    SpoaCodecs.MessageCodecImpl codec = new SpoaCodecs.MessageCodecImpl();
-    for (SpoeMessage m : SpoeMessageTest.messages("haproxy-2.6.12-notify-all-types")) {
+    EventBusCodecs.MessageCodecImpl codec = new EventBusCodecs.MessageCodecImpl();
+    for (SpoeMessage m : io.spoavertx.handler.SpoeMessageTest.messages("haproxy-2.6.12-notify-all-types")) {
       Buffer wire = Buffer.buffer().appendString("p");
       codec.encodeToWire(wire, m);
       SpoeMessage back = codec.decodeFromWire(1, wire);

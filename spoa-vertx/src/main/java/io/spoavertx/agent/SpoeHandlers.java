@@ -1,4 +1,9 @@
-package io.spoavertx.handler;
+package io.spoavertx.agent;
+
+import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.SpoeHandler;
+import io.spoavertx.handler.SpoeMessage;
+import io.spoavertx.handler.internal.EventBusCodecs;
 
 import io.spoavertx.handler.internal.ActionsBatch;
 import io.spoavertx.handler.internal.DiscardedMessages;
@@ -50,7 +55,7 @@ public final class SpoeHandlers {
    * and those read elsewhere as one task per read; other cluster nodes reach it over the event bus.
    */
   public static MessageConsumer<SpoeMessage> registerAt(Vertx vertx, String address, SpoeHandler handler) {
-    SpoaCodecs.register(vertx);
+    EventBusCodecs.register(vertx);
     Handler<Message<Object>> dispatch = m -> {
       if (m.body() instanceof MessageBatch batch) {
         handleBatch(handler, m, batch);
