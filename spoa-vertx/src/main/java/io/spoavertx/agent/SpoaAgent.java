@@ -15,7 +15,7 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.spoavertx.agent.impl.Log;
+import io.spoavertx.logging.Log;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

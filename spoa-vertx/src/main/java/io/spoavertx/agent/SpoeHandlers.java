@@ -6,7 +6,6 @@ import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.internal.EventBusCodecs;
 
 import io.spoavertx.handler.internal.ActionsBatch;
-import io.spoavertx.handler.internal.DiscardedMessages;
 import io.spoavertx.handler.internal.LocalEndpoint;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.internal.MessageBatch;
@@ -56,7 +55,7 @@ public final class SpoeHandlers {
    */
   public static MessageConsumer<SpoeMessage> registerAt(Vertx vertx, String address, SpoeHandler handler) {
     EventBusCodecs.register(vertx);
-    Handler<Message<Object>> dispatch = m -> {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
       if (m.body() instanceof MessageBatch batch) {
         handleBatch(handler, m, batch);
       } else {
@@ -64,9 +63,7 @@ public final class SpoeHandlers {
         Message<SpoeMessage> remote = (Message<SpoeMessage>) (Message<?>) m;
         handle(handler, remote);
       }
-    };
-    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, dispatch);
-    DiscardedMessages.answerAfterUnregister(consumer, dispatch);
+    });
     // Known to the agents of this JVM until unregistered or its verticle is undeployed.
     Context context = vertx.getOrCreateContext();
     LocalHandlers registry = LocalHandlers.of(vertx);

@@ -1,6 +1,6 @@
 package io.spoavertx.launcher;
 
-import io.spoavertx.agent.impl.Log;
+import io.spoavertx.logging.Log;
 
 /** SIGHUP → reload, through the JDK's signal API (jdk.unsupported, present in every JDK since 9). */
 final class Reload {

@@ -1,6 +1,6 @@
 package io.spoavertx.launcher;
 
-import io.spoavertx.agent.impl.Log;
+import io.spoavertx.logging.Log;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ConfigException;
 import io.spoavertx.config.EnvironmentOverrides;

@@ -18,7 +18,7 @@ import io.spoavertx.config.MetricsOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.spoavertx.agent.impl.Log;
+import io.spoavertx.logging.Log;
 import io.vertx.micrometer.PrometheusRequestHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 

@@ -1,5 +1,7 @@
 package io.spoavertx.agent.impl;
 
+import io.spoavertx.logging.RateLimitedLog;
+
 import io.spoavertx.metrics.AgentStats;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.handler.internal.LocalHandlers;

@@ -1,5 +1,9 @@
 package io.spoavertx.agent.impl;
 
+import io.spoavertx.logging.RateLimitedLog;
+
+import io.spoavertx.logging.Log;
+
 import io.spoavertx.codec.DisconnectStatus;
 import io.spoavertx.codec.FrameType;
 import io.spoavertx.codec.SpopWriter;

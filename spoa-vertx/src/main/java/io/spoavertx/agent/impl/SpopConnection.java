@@ -1,5 +1,9 @@
 package io.spoavertx.agent.impl;
 
+import io.spoavertx.logging.RateLimitedLog;
+
+import io.spoavertx.logging.Log;
+
 import io.spoavertx.metrics.AgentStats.CloseReason;
 import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.codec.DisconnectStatus;

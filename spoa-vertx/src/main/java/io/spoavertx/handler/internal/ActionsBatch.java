@@ -1,7 +1,7 @@
 package io.spoavertx.handler.internal;
 
-import io.spoavertx.agent.impl.Log;
-import io.spoavertx.agent.impl.RateLimitedLog;
+import io.spoavertx.logging.Log;
+import io.spoavertx.logging.RateLimitedLog;
 import io.spoavertx.codec.SpopException;
 import io.spoavertx.handler.Actions;
 import io.vertx.core.buffer.Buffer;

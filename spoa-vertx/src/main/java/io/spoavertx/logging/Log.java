@@ -1,4 +1,4 @@
-package io.spoavertx.agent.impl;
+package io.spoavertx.logging;
 
 import java.lang.System.Logger.Level;
 import java.util.ResourceBundle;

@@ -1,4 +1,4 @@
-package io.spoavertx.agent.impl;
+package io.spoavertx.logging;
 
 import java.util.concurrent.atomic.AtomicLong;
 
