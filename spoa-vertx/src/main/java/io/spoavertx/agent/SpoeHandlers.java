@@ -8,6 +8,7 @@ import io.spoavertx.handler.internal.EventBusCodecs;
 import io.spoavertx.handler.internal.ActionsBatch;
 import io.spoavertx.handler.internal.LocalEndpoint;
 import io.spoavertx.handler.internal.LocalHandlers;
+import io.spoavertx.handler.internal.VertxInternals;
 import io.spoavertx.handler.internal.MessageBatch;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -16,7 +17,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.internal.ContextInternal;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -68,12 +68,8 @@ public final class SpoeHandlers {
     Context context = vertx.getOrCreateContext();
     LocalHandlers registry = LocalHandlers.of(vertx);
     LocalEndpoint endpoint = registry.add(address, context, handler);
-    if (context instanceof ContextInternal ctx && ctx.deploymentID() != null) {
-      ctx.addCloseHook(completion -> {
-        registry.remove(endpoint);
-        completion.succeed();
-      });
-    }
+    endpoint.consumer(consumer);
+    VertxInternals.onUndeploy(context, () -> registry.remove(endpoint));
     @SuppressWarnings("unchecked")
     MessageConsumer<SpoeMessage> typed = (MessageConsumer<SpoeMessage>) (MessageConsumer<?>) consumer;
     return new UnregisteringConsumer(typed, () -> registry.remove(endpoint));

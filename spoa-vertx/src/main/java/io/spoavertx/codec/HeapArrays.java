@@ -1,9 +1,8 @@
 package io.spoavertx.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledHeapByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
@@ -14,20 +13,48 @@ import io.vertx.core.internal.buffer.BufferInternal;
  * reads are heap arrays, so only rare inputs take that path.
  *
  * <p>{@link #wrap} goes the other way: a Buffer over part of an array, without copying it.
+ *
+ * <p>One of the three files that use Vert.x internals ({@code BufferInternal}: the Netty buffer
+ * behind a Buffer, and a Buffer over a Netty buffer), with {@code handler.internal.VertxInternals}
+ * and {@code agent.impl.SocketIo}. Without them ({@code -Dspoa.vertxInternals=false}, or a Vert.x
+ * where they changed) every array is a copy and {@link #wrap} copies too: slower, same results.
  */
 public final class HeapArrays {
+
+  /** Whether {@code BufferInternal} is used (see the class comment). */
+  public static final boolean INTERNALS = probe();
 
   private HeapArrays() {
   }
 
-  public static byte[] array(Buffer buf) {
-    ByteBuf bb = byteBuf(buf);
-    return bb != null && bb.hasArray() ? bb.array() : buf.getBytes();
+  private static boolean probe() {
+    if ("false".equals(System.getProperty("spoa.vertxInternals"))) {
+      return false;
+    }
+    try {
+      BufferInternal.class.getMethod("unwrap");
+      BufferInternal.class.getMethod("buffer", ByteBuf.class);
+      return true;
+    } catch (NoSuchMethodException | LinkageError e) {
+      return false;
+    }
   }
 
+  /** The array with {@code buf}'s bytes: its own when it is a heap buffer, else a copy. */
+  public static byte[] array(Buffer buf) {
+    ByteBuf bb = heap(buf);
+    return bb != null ? bb.array() : buf.getBytes();
+  }
+
+  /** Where {@code buf}'s index 0 is in {@link #array(Buffer)}. */
   public static int offset(Buffer buf) {
-    ByteBuf bb = byteBuf(buf);
-    return bb != null && bb.hasArray() ? bb.arrayOffset() : 0;
+    ByteBuf bb = heap(buf);
+    return bb != null ? bb.arrayOffset() : 0;
+  }
+
+  /** Whether {@link #array(Buffer)} is {@code buf}'s own array (no copy). */
+  public static boolean hasArray(Buffer buf) {
+    return heap(buf) != null;
   }
 
   /**
@@ -36,17 +63,18 @@ public final class HeapArrays {
    * when the array belongs to a pooled read that the agent will release.
    */
   public static Buffer wrap(byte[] array, int off, int len) {
-    return BufferInternal.buffer(new Whole(array).slice(off, len));
-  }
-
-  /** The whole array as an unpooled heap ByteBuf of Vert.x's allocator (the constructor is protected). */
-  private static final class Whole extends UnpooledHeapByteBuf {
-    Whole(byte[] array) {
-      super(VertxByteBufAllocator.DEFAULT, array, array.length);
+    if (INTERNALS) {
+      return BufferInternal.buffer(Unpooled.wrappedBuffer(array).slice(off, len));
     }
+    Buffer copy = Buffer.buffer(len);
+    return copy.appendBytes(array, off, len);
   }
 
-  private static ByteBuf byteBuf(Buffer buf) {
-    return buf instanceof BufferInternal ? ((BufferInternal) buf).unwrap() : null;
+  private static ByteBuf heap(Buffer buf) {
+    if (INTERNALS && buf instanceof BufferInternal internal) {
+      ByteBuf bb = internal.unwrap();
+      return bb.hasArray() ? bb : null;
+    }
+    return null;
   }
 }

@@ -1,8 +1,7 @@
 package io.spoavertx.codec;
 
-import io.netty.buffer.ByteBuf;
+
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -34,10 +33,9 @@ public final class SpopReader {
   public SpopReader reset(Buffer buf, int pos, int end) {
     // Not cached by buffer identity: a buffer that grew has a new array.
     this.buf = buf;
-    ByteBuf bb = buf instanceof BufferInternal ? ((BufferInternal) buf).unwrap() : null;
-    if (bb != null && bb.hasArray()) {
-      this.arr = bb.array();
-      this.base = bb.arrayOffset();
+    if (HeapArrays.hasArray(buf)) {
+      this.arr = HeapArrays.array(buf);
+      this.base = HeapArrays.offset(buf);
     } else {
       this.arr = buf.getBytes(pos, end); // direct memory: a copy of just this range
       this.base = -pos;

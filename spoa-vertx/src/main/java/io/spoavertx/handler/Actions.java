@@ -1,14 +1,14 @@
 package io.spoavertx.handler;
 
+import io.spoavertx.codec.HeapArrays;
+
 import io.spoavertx.codec.DisconnectStatus;
 import io.spoavertx.codec.SpopException;
 import io.spoavertx.codec.SpopReader;
 import io.spoavertx.codec.SpopWriter;
 import io.spoavertx.codec.TypeCode;
 import io.spoavertx.codec.Varint;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -206,7 +206,7 @@ public final class Actions {
 
   private Buffer wrap() {
     // Buffer.buffer(byte[]) would copy; this wraps [0, length) of the array as it is
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, 0, length));
+    return HeapArrays.wrap(bytes, 0, length);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.spoavertx.handler.internal.LocalEndpoint;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.internal.LocalRequest;
 import io.spoavertx.handler.internal.MessageBatch;
+import io.spoavertx.handler.internal.VertxInternals;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,7 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.internal.ContextInternal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,6 +55,8 @@ final class Dispatcher {
   }
 
   private final Context context;
+  /** The connection's event-loop thread. */
+  private final Thread eventLoop = Thread.currentThread();
   private final AgentContext agent;
   private final Answers answers;
   /** Messages for handlers in this JVM on other threads, by address, gathered during a read; their routes in order. */
@@ -93,6 +95,10 @@ final class Dispatcher {
     }
     if (agent.localFirst) {
       resolveLocal(route);
+      if (route.here != null && !VertxInternals.ENABLED && !route.here.live()) {
+        agent.localHandlers.remove(route.here); // undeployed: noticed here without Vert.x's close hooks
+        resolveLocal(route);
+      }
       if (route.here != null) {
         route.here.callHere(envelope(pending, gen, index, message));
         return;
@@ -165,6 +171,16 @@ final class Dispatcher {
       return;
     }
     LocalEndpoint[] all = registry.endpoints(route.address);
+    if (!VertxInternals.ENABLED) {
+      // without Vert.x's close hooks, undeployed handlers are noticed here
+      for (LocalEndpoint e : all) {
+        if (!e.live()) {
+          registry.remove(e);
+        }
+      }
+      version = registry.version();
+      all = registry.endpoints(route.address);
+    }
     Thread self = Thread.currentThread();
     LocalEndpoint here = null;
     for (LocalEndpoint e : all) {
@@ -382,7 +398,7 @@ final class Dispatcher {
     private void answer() {
       // On the connection's event loop (a handler on the same loop) this runs at once, with the
       // connection's context current again; from another thread it is queued to it.
-      ((ContextInternal) context).emit(null, this);
+      VertxInternals.runOn(context, eventLoop, null, this);
     }
 
     @Override

@@ -1,11 +1,9 @@
 package io.spoavertx.agent.impl;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.internal.VertxInternal;
+import io.spoavertx.handler.internal.VertxInternals;
 
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,21 +16,9 @@ public final class EventLoops {
   private EventLoops() {
   }
 
-  /**
-   * How many event loops {@code vertx} has: read from Vert.x's internal event loop group, or
-   * Vert.x's default ({@link VertxOptions#DEFAULT_EVENT_LOOP_POOL_SIZE}) where that is not at hand.
-   */
+  /** How many event loops {@code vertx} has (see {@link VertxInternals#eventLoopCount}). */
   public static int count(Vertx vertx) {
-    if (vertx instanceof VertxInternal internal) {
-      int n = 0;
-      for (Iterator<?> it = internal.nettyEventLoopGroup().iterator(); it.hasNext(); it.next()) {
-        n++;
-      }
-      if (n > 0) {
-        return n;
-      }
-    }
-    return VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    return VertxInternals.eventLoopCount(vertx);
   }
 
   /** Short names of the threads' event loops, for log lines: {@code "0,1,3"} (thread names if not Vert.x's). */

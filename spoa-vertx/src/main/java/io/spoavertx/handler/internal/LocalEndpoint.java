@@ -7,7 +7,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.eventbus.MessageConsumer;
 
 /**
  * One SPOE handler registered in this JVM and the context it runs on (its verticle's). The agent
@@ -22,6 +22,7 @@ public final class LocalEndpoint implements Handler<LocalRequest> {
   /** The event loop's thread of an event-loop context, once known; null for worker and virtual-thread ones. */
   private volatile Thread eventLoop;
   volatile boolean removed;
+  private volatile MessageConsumer<?> consumer;
 
   LocalEndpoint(String address, Context context, SpoeHandler handler) {
     this.address = address;
@@ -49,7 +50,21 @@ public final class LocalEndpoint implements Handler<LocalRequest> {
    * event loop ({@code eventLoop() == Thread.currentThread()}). No task, no wakeup.
    */
   public void callHere(LocalRequest request) {
-    ((ContextInternal) context).emit(request, this);
+    VertxInternals.runOn(context, eventLoop, request, this);
+  }
+
+  /**
+   * Whether it still takes messages: not removed, and its event-bus consumer still registered (how
+   * an undeployed verticle's handler is noticed where {@link VertxInternals#onUndeploy} cannot run).
+   */
+  public boolean live() {
+    MessageConsumer<?> c = consumer;
+    return !removed && (c == null || c.isRegistered());
+  }
+
+  /** The event-bus consumer registered with it, checked by {@link #live()}. */
+  public void consumer(MessageConsumer<?> consumer) {
+    this.consumer = consumer;
   }
 
   /** Hands the requests to the handler as one task on its context (another thread). */
