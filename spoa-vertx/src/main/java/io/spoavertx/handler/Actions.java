@@ -198,12 +198,6 @@ public final class Actions {
     out.appendBytes(bytes, 0, length);
   }
 
-  /** Copies the encoded actions into {@code out} at {@code off}, which has room; returns the offset past them. */
-  public int writeTo(byte[] out, int off) {
-    System.arraycopy(bytes, 0, out, off, length);
-    return off + length;
-  }
-
   private Buffer wrap() {
     // Buffer.buffer(byte[]) would copy; this wraps [0, length) of the array as it is
     return HeapArrays.wrap(bytes, 0, length);

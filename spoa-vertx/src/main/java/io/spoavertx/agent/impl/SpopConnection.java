@@ -5,46 +5,37 @@ import io.spoavertx.logging.RateLimitedLog;
 import io.spoavertx.logging.Log;
 
 import io.spoavertx.metrics.AgentStats.CloseReason;
-import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.codec.DisconnectStatus;
 import io.spoavertx.codec.FrameHeader;
 import io.spoavertx.codec.FrameParser;
 import io.spoavertx.codec.FrameType;
-import io.spoavertx.codec.HeapArrays;
 import io.spoavertx.codec.HaproxyDisconnect;
 import io.spoavertx.codec.HaproxyHello;
 import io.spoavertx.codec.NotifyScanner;
 import io.spoavertx.codec.SpopException;
 import io.spoavertx.codec.SpopReader;
-import io.spoavertx.codec.SpopWriter;
-import io.spoavertx.codec.Varint;
 import io.spoavertx.config.ProtocolOptions;
-import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoeMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.ReferenceCountUtil;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The SPOP state machine of one TCP connection from HAProxy (doc/SPOE.txt 3.2), confined to the
- * connection's event loop: HELLO negotiation, NOTIFY dispatch and ACK assembly (pipelined, ACKs
- * in any order), fragment reassembly, DISCONNECT, deadlines and backpressure.
+ * connection's event loop: it reads frames ({@link SocketIo}, {@link FrameParser}), negotiates
+ * HELLO, reassembles fragments, turns each NOTIFY into a {@link PendingNotify} whose messages the
+ * {@link Dispatcher} hands to their handlers, pauses reading when too much is in flight, drains
+ * on shutdown and closes with AGENT-DISCONNECT. The NOTIFYs awaiting answers are in
+ * {@link InFlight}; what it writes goes through {@link Output}.
  *
  * <p>Every NOTIFY read gets exactly one ACK with its stream-id and frame-id, unless the connection
  * closes first (then with an AGENT-DISCONNECT saying why, or because HAProxy closed it). ACKs that
  * complete together leave in one write.
  */
-public final class SpopConnection implements FrameParser.Handler, Dispatcher.Answers {
+final class SpopConnection implements FrameParser.Handler, SocketIo.Reader, InFlight.Owner {
 
   private static final Log LOG = Log.get(SpopConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
@@ -65,12 +56,10 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
   private final SpopReader reader = new SpopReader();
   private final FrameHeader header = new FrameHeader();
   private final NotifyScanner scanner = new NotifyScanner();
-  private final ArrayList<PendingNotify> inflight = new ArrayList<>();
-  /** Finished {@link PendingNotify}s ready for reuse. */
-  private final ArrayDeque<PendingNotify> pool = new ArrayDeque<>();
+  private final SocketIo io;
+  private final Output output;
+  private final InFlight inflight;
   private final Dispatcher dispatcher;
-  /** Where an ACK is assembled before it is copied to the output. */
-  private byte[] ackScratch = new byte[256];
 
   private State state = State.AWAIT_HELLO;
   private boolean framesSeen;
@@ -79,17 +68,8 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
   private boolean fragmentation;
   private String engineId;
 
-  private Buffer out;
-  /** The pooled buffer behind {@link #out} (null on the copying path). */
-  private ByteBuf outBuf;
-  /** Set when reads arrive as Netty's pooled buffers (see {@link #start}). */
-  private NetSocketInternal raw;
-  private ByteBufAllocator alloc;
-  /** The read being parsed and the Buffer view of it: frames in it are not copies. */
-  private ByteBuf readBuf;
-  private Buffer readView;
-  private boolean inRead;
-  private boolean flushScheduled;
+  /** The read being parsed: frames in it are not copies. */
+  private Buffer currentRead;
   private boolean socketPaused;
   private boolean draining;
   private CloseReason closeReason = CloseReason.PEER_CLOSED;
@@ -98,8 +78,6 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
   private long idleTimer = -1;
   private long lastReadNanos = System.nanoTime();
   private long lingerTimer = -1;
-  private long sweepTimer = -1;
-  private long sweepAt;
 
   private Buffer fragments;
   private long fragmentStreamId;
@@ -117,24 +95,17 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
     this.protocol = agent.config.protocol();
     this.maxFrameSize = protocol.maxFrameSize();
     this.parser = new FrameParser(maxFrameSize, this);
-    this.dispatcher = new Dispatcher(context, agent, this);
+    this.io = SocketIo.of(socket);
+    this.output = new Output(io, context, agent, id);
+    this.inflight = new InFlight(vertx, agent, this);
+    this.dispatcher = new Dispatcher(context, agent, inflight);
   }
 
   void start() {
     agent.stats.recordConnectionOpened();
-    if (socket instanceof NetSocketInternal) {
-      // Netty's pooled read buffers, not the public NetSocket's heap copy of every read: frames are
-      // parsed in place and the messages handed to handlers are views of the read. A read is kept
-      // (reference-counted) until every NOTIFY in it has its ACK; reads are heap buffers from the
-      // pooled allocator, so a handler that reads a message after its deadline sees stale bytes
-      // or an error, never freed memory.
-      raw = (NetSocketInternal) socket;
-      alloc = raw.channelHandlerContext().alloc();
-      raw.channelHandlerContext().channel().config().setAllocator(HeapReadAllocator.wrap(alloc));
-      raw.messageHandler(this::onMessage);
-    } else {
-      socket.handler(this::onData);
-    }
+    // frames are parsed in place and the messages handed to handlers are views of the read, which
+    // a NOTIFY keeps until its ACK (SocketIo.retainRead)
+    io.start(this);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(this::onException);
     helloTimer = vertx.setTimer(protocol.helloTimeoutMs(), t -> {
@@ -153,41 +124,23 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
   // ---------------------------------------------------------------------------------------------
   // Input
 
-  private void onMessage(Object msg) {
-    if (!(msg instanceof ByteBuf)) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    ByteBuf bb = (ByteBuf) msg;
-    if (!bb.hasArray()) {
-      // Not a heap read (TLS decrypts into direct buffers; so does the epoll transport): copied
-      // into a pooled heap buffer, then handled like one.
-      ByteBuf direct = bb;
-      bb = HeapReadAllocator.heapCopy(direct);
-      direct.release();
-    }
-    readBuf = bb;
-    readView = HeapArrays.wrap(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
+  @Override
+  public void onRead(Buffer data) {
+    lastReadNanos = System.nanoTime();
+    currentRead = data;
+    output.beginRead();
     try {
-      onData(readView);
-      parser.detach(); // frames held back by a pause are copied: this read is released below
+      parser.handle(data);
+      dispatcher.sendBatches();
     } finally {
-      readBuf = null;
-      readView = null;
-      bb.release();
+      currentRead = null;
+      output.endRead();
     }
   }
 
-  private void onData(Buffer data) {
-    lastReadNanos = System.nanoTime();
-    inRead = true;
-    try {
-      parser.handle(data);
-    } finally {
-      inRead = false;
-    }
-    dispatcher.sendBatches();
-    flush();
+  @Override
+  public void beforeRelease() {
+    parser.detach(); // frames held back by a pause are copied: the read is released
   }
 
   @Override
@@ -288,14 +241,13 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
     if (fragmentation) {
       caps.append(caps.length() > 0 ? "," : "").append("fragmentation");
     }
-    SpopWriter.writeAgentHello(output(), maxFrameSize, caps.toString());
-    agent.stats.recordFrameOut(FrameType.AGENT_HELLO);
+    output.agentHello(maxFrameSize, caps.toString());
     if (hello.healthcheck()) {
       agent.stats.recordHello(true);
       closeReason = CloseReason.HEALTHCHECK;
       state = State.CLOSING;
       parser.stop();
-      flush();
+      output.flush();
       socket.end();
       return;
     }
@@ -389,16 +341,16 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
   private void processNotify(Buffer buf, int p, int end, long streamId, long frameId) {
     agent.stats.recordNotify();
     int n = scanner.scan(buf, p, end);
+    boolean inRead = output.inRead();
     // a NOTIFY's clock starts when it was read (one clock read per read, not per NOTIFY)
     long now = inRead ? lastReadNanos : System.nanoTime();
-    PendingNotify pending = (pool.isEmpty() ? new PendingNotify(Math.max(n, 4)) : pool.poll()).init(streamId, frameId, n, now);
+    PendingNotify pending = inflight.next(streamId, frameId, n, now);
     if (n == 0) {
-      writeAck(pending, now); // HAProxy 3.1-3.2 send empty NOTIFYs: they want an empty ACK
-      recycle(pending);
+      output.ack(pending, maxFrameSize, now); // HAProxy 3.1-3.2 send empty NOTIFYs: they want an empty ACK
+      inflight.recycle(pending);
       return;
     }
     inflight.add(pending);
-    agent.inflight++;
     byte[] bytes = scanner.array();
     int base = scanner.arrayOffset();
     for (int i = 0; i < n; i++) {
@@ -412,14 +364,10 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
       dispatcher.dispatch(pending, gen, i, route, message, inRead);
     }
     if (pending.gen == gen && !pending.done) {
-      // in the in-flight gauge only if it outlives its dispatch (not answered synchronously)
-      pending.counted = true;
-      agent.stats.recordInflight(1);
-      if (buf == readView) {
-        // The messages are views of this read: keep it until the ACK.
-        pending.read = readBuf.retain();
+      if (buf == currentRead) {
+        pending.read = io.retainRead(); // the messages are views of this read: kept until the ACK
       }
-      armSweep(pending.nextDeadline());
+      inflight.waiting(pending);
       if (!socketPaused && (inflight.size() >= protocol.maxInFlightPerConnection() || agent.inflight >= agent.maxInFlight)) {
         // Backpressure: read nothing more from this connection until ACKs drain.
         socketPaused = true;
@@ -432,189 +380,30 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
     }
   }
 
-  /**
-   * Records one message's result; returns false when it came too late (deadline, closed, or the
-   * NOTIFY of {@code gen} is finished and the object reused).
-   */
   @Override
-  public boolean complete(PendingNotify pending, int gen, int index, Actions actions, Outcome outcome) {
-    if (pending.gen != gen || pending.done || pending.results[index] != null) {
-      return false;
-    }
-    Route route = pending.routes[index];
-    if (outcome == Outcome.TIMEOUT) {
-      pending.forget(index); // its handler may still be using the view and the lent list
-    }
-    long now = System.nanoTime();
-    if (outcome != Outcome.TIMEOUT && now - (pending.startNanos + route.deadlineNanos) >= 0) {
-      // Past its deadline an answer is a timeout, even before the sweep has run: an event loop busy
-      // past the deadline runs the tasks already queued (an answer from another thread) before the
-      // timers that fell due meanwhile (DeadlineTest).
-      if (complete(pending, gen, index, Actions.none(), Outcome.TIMEOUT)) {
-        agent.handlerLog.warn("handler of message '" + route.name + "' missed its deadline of "
-            + route.deadlineNanos / 1_000_000 + " ms");
-      }
-      return false;
-    }
-    agent.stats.outcome(outcome);
-    agent.latency.message(route.name, outcome, now - pending.startNanos);
-    pending.results[index] = actions;
-    if (--pending.remaining == 0) {
-      pending.done = true;
-      pending.release();
-      inflight.remove(pending);
-      agent.inflight--;
-      if (pending.counted) {
-        pending.counted = false;
-        agent.stats.recordInflight(-1);
-      }
-      if (state == State.READY) {
-        writeAck(pending, now);
-        recycle(pending);
-        if (draining && inflight.isEmpty()) {
-          close(DisconnectStatus.NORMAL, "agent is shutting down");
-        } else {
-          maybeResume();
-          resumeWaiting();
-        }
-      }
-    }
-    return true;
+  public boolean ready() {
+    return state == State.READY;
   }
 
-  /**
-   * Keeps a finished NOTIFY's object, with its views, lent lists and envelopes, for a later one: as
-   * many as the connection may have in flight, so a connection at its bound allocates none.
-   */
-  private void recycle(PendingNotify pending) {
-    pending.recycle();
-    if (pool.size() < protocol.maxInFlightPerConnection()) {
-      pool.push(pending);
+  @Override
+  public void answered(PendingNotify pending, long now) {
+    output.ack(pending, maxFrameSize, now);
+    inflight.recycle(pending);
+    if (draining && inflight.isEmpty()) {
+      close(DisconnectStatus.NORMAL, "agent is shutting down");
+    } else {
+      maybeResume();
+      resumeWaiting();
     }
   }
 
-  /**
-   * Writes the ACK of a finished NOTIFY: assembled in a per-connection array (header, then each
-   * message's actions in order), then appended to the output buffer in one copy.
-   */
-  private void writeAck(PendingNotify pending, long now) {
-    pending.done = true;
-    int payload = 0;
-    for (int i = 0; i < pending.count; i++) {
-      payload += pending.results[i].encodedLength();
-    }
-    int headerLen = 1 + 4 + Varint.size(pending.streamId) + Varint.size(pending.frameId);
-    if (headerLen + payload > maxFrameSize) {
-      // ACKs cannot be fragmented (HAProxy 2.6 rejects them): send none of the actions.
-      agent.stats.recordAcksTooBig();
-      agent.handlerLog.warn("connection " + id + ": actions of stream " + pending.streamId + " frame "
-          + pending.frameId + " take " + payload + " bytes, more than max-frame-size " + maxFrameSize
-          + ": ACK sent without actions");
-      payload = -1;
-    }
-    int size = SpopWriter.MAX_ACK_HEADER + Math.max(payload, 0);
-    byte[] a = ackScratch.length >= size ? ackScratch : (ackScratch = new byte[Math.max(size, 2 * ackScratch.length)]);
-    int p = SpopWriter.ackHeader(a, 0, Math.max(payload, 0), pending.streamId, pending.frameId);
-    if (payload > 0) {
-      for (int i = 0; i < pending.count; i++) {
-        p = pending.results[i].writeTo(a, p);
-      }
-    }
-    output().appendBytes(a, 0, p);
-    agent.stats.recordFrameOut(FrameType.ACK);
-    agent.stats.recordAck();
-    agent.latency.notifyToAck(now - pending.startNanos);
-    scheduleFlush();
+  @Override
+  public void flush() {
+    output.flush();
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Deadlines: one timer per connection, armed for the earliest deadline, instead of one per message.
-
-  private void armSweep(long deadline) {
-    if (deadline == Long.MAX_VALUE) {
-      return;
-    }
-    if (sweepTimer != -1) {
-      if (sweepAt <= deadline) {
-        return;
-      }
-      vertx.cancelTimer(sweepTimer);
-    }
-    sweepAt = deadline;
-    long delayMs = Math.max(1, (deadline - System.nanoTime() + 999_999) / 1_000_000);
-    sweepTimer = vertx.setTimer(delayMs, t -> sweep());
-  }
-
-  private void sweep() {
-    sweepTimer = -1;
-    if (state != State.READY) {
-      return;
-    }
-    long now = System.nanoTime();
-    for (int k = inflight.size() - 1; k >= 0; k--) {
-      if (k >= inflight.size()) {
-        continue;
-      }
-      PendingNotify p = inflight.get(k);
-      int gen = p.gen;
-      for (int i = 0; i < p.count && p.gen == gen && !p.done; i++) {
-        Route route = p.routes[i];
-        if (p.results[i] == null && now - (p.startNanos + route.deadlineNanos) >= 0) {
-          if (complete(p, gen, i, Actions.none(), Outcome.TIMEOUT)) {
-            agent.handlerLog.warn("handler of message '" + route.name + "' missed its deadline of "
-                + route.deadlineNanos / 1_000_000 + " ms");
-          }
-        }
-      }
-    }
-    long next = Long.MAX_VALUE;
-    for (PendingNotify p : inflight) {
-      next = Math.min(next, p.nextDeadline());
-    }
-    armSweep(next);
-    flush();
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Output
-
-  private Buffer output() {
-    if (out == null) {
-      if (alloc != null) {
-        // A pooled direct buffer handed to Netty as is (NIO would copy a heap buffer into one).
-        outBuf = alloc.directBuffer(512);
-        out = BufferInternal.buffer(outBuf);
-      } else {
-        out = Buffer.buffer(512);
-      }
-    }
-    return out;
-  }
-
-  private void scheduleFlush() {
-    if (inRead || flushScheduled) {
-      return; // the read in progress flushes when it ends
-    }
-    flushScheduled = true;
-    context.runOnContext(v -> {
-      flushScheduled = false;
-      flush();
-    });
-  }
-
-  private void flush() {
-    if (out != null && out.length() > 0 && state != State.CLOSED) {
-      Buffer b = out;
-      ByteBuf bb = outBuf;
-      out = null;
-      outBuf = null;
-      if (bb != null) {
-        raw.writeMessage(bb); // Netty releases it once written
-      } else {
-        socket.write(b);
-      }
-    }
-  }
+  // Backpressure
 
   /** Wakes connections paused by the instance-wide bound, now that one NOTIFY less is in flight. */
   private void resumeWaiting() {
@@ -630,14 +419,13 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
       socket.resume();
       context.runOnContext(v -> {
         // resume the parser outside complete(): it may dispatch more frames
-        inRead = true;
+        output.beginRead();
         try {
           parser.resume();
+          dispatcher.sendBatches();
         } finally {
-          inRead = false;
+          output.endRead();
         }
-        dispatcher.sendBatches();
-        flush();
       });
     }
   }
@@ -662,20 +450,7 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
       close(DisconnectStatus.NORMAL, "agent is shutting down");
       return;
     }
-    long ms = Math.max(1, timeoutMs * 9 / 10);
-    vertx.setTimer(ms, t -> {
-      for (int k = inflight.size() - 1; k >= 0; k--) {
-        if (k >= inflight.size()) {
-          continue;
-        }
-        PendingNotify p = inflight.get(k);
-        int gen = p.gen;
-        for (int i = 0; i < p.count && p.gen == gen && !p.done; i++) {
-          complete(p, gen, i, Actions.none(), Outcome.TIMEOUT);
-        }
-      }
-      flush();
-    });
+    vertx.setTimer(Math.max(1, timeoutMs * 9 / 10), t -> inflight.expireAll());
     LOG.debug("connection " + id + ": draining " + inflight.size() + " NOTIFYs in flight");
   }
 
@@ -707,10 +482,8 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
     if (closeReason == CloseReason.PEER_CLOSED) {
       closeReason = draining && status == DisconnectStatus.NORMAL ? CloseReason.SHUTDOWN : CloseReason.PROTOCOL_ERROR;
     }
-    agent.stats.agentDisconnect(status);
-    agent.stats.recordFrameOut(FrameType.AGENT_DISCONNECT);
-    SpopWriter.writeAgentDisconnect(output(), status, message);
-    flush();
+    output.agentDisconnect(status, message);
+    output.flush();
     // Lingering close: HAProxy closes once it has read AGENT-DISCONNECT; until then (at most
     // LINGER_MS) input is still read, and dropped by the stopped parser. Closing with unread input
     // makes the kernel send a reset, which destroys what the peer has not read yet, this
@@ -745,35 +518,16 @@ public final class SpopConnection implements FrameParser.Handler, Dispatcher.Ans
       vertx.cancelTimer(lingerTimer);
       lingerTimer = -1;
     }
-    if (sweepTimer != -1) {
-      vertx.cancelTimer(sweepTimer);
-      sweepTimer = -1;
-    }
-    int counted = 0;
-    for (PendingNotify p : inflight) {
-      p.done = true; // late replies are dropped
-      p.release();
-      if (p.counted) {
-        p.counted = false;
-        counted++;
-      }
-    }
-    agent.stats.recordInflight(-counted);
-    agent.inflight -= inflight.size();
+    inflight.dropAll(); // late replies are dropped
     agent.waiting.remove(this);
     resumeWaiting();
     if (idleTimer != -1) {
       vertx.cancelTimer(idleTimer);
       idleTimer = -1;
     }
-    inflight.clear();
     fragments = null;
     parser.stop();
-    if (outBuf != null) {
-      outBuf.release();
-      outBuf = null;
-      out = null;
-    }
+    output.close();
     onClose.run();
   }
 
