@@ -168,54 +168,12 @@ public final class SpopReader {
   }
 
   /**
-   * Reads a typed value as a Java object: null, Boolean, Integer (INT32), Long (the three other
-   * integer types; UINT64 as its bit pattern), InetAddress, String, or a Buffer slice (BINARY).
+   * Reads a typed value as a Java object (see {@link TypedValues#read}), after validating it.
    */
   public Object readTypedValue() {
-    int typeByte = readU8();
-    switch (typeByte & 0x0F) {
-      case TypeCode.NULL:
-        return null;
-      case TypeCode.BOOL:
-        return (typeByte & 0x10) != 0;
-      case TypeCode.INT32:
-        return (int) readVarint();
-      case TypeCode.UINT32:
-      case TypeCode.INT64:
-      case TypeCode.UINT64:
-        return readVarint();
-      case TypeCode.IPV4:
-        return readAddress(4);
-      case TypeCode.IPV6:
-        return readAddress(16);
-      case TypeCode.STRING: {
-        int len = readLength();
-        String s = new String(arr, base + pos, len, StandardCharsets.UTF_8);
-        pos += len;
-        return s;
-      }
-      case TypeCode.BINARY: {
-        int len = readLength();
-        Buffer b = buf.slice(pos, pos + len);
-        pos += len;
-        return b;
-      }
-      default:
-        throw invalid("reserved data type " + (typeByte & 0x0F));
-    }
-  }
-
-  private InetAddress readAddress(int n) {
-    if (end - pos < n) {
-      throw invalid("frame ends inside an address");
-    }
-    byte[] raw = Arrays.copyOfRange(arr, base + pos, base + pos + n);
-    pos += n;
-    try {
-      return InetAddress.getByAddress(raw);
-    } catch (UnknownHostException e) {
-      throw new AssertionError(e); // only thrown for a wrong length
-    }
+    int at = base + pos;
+    skipTypedValue();
+    return TypedValues.read(arr, at);
   }
 
   /**
@@ -225,34 +183,7 @@ public final class SpopReader {
    */
   public static int typedValueEnd(Buffer buf, int off) {
     int base = HeapArrays.offset(buf);
-    return typedValueEnd(HeapArrays.array(buf), base + off) - base;
-  }
-
-  /** {@link #typedValueEnd(Buffer, int)} at index {@code off} of an array: the index just past the value. */
-  public static int typedValueEnd(byte[] a, int off) {
-    int typeByte = a[off] & 0xFF;
-    switch (typeByte & 0x0F) {
-      case TypeCode.NULL:
-      case TypeCode.BOOL:
-        return off + 1;
-      case TypeCode.INT32:
-      case TypeCode.UINT32:
-      case TypeCode.INT64:
-      case TypeCode.UINT64:
-        return Varint.end(a, off + 1);
-      case TypeCode.IPV4:
-        return off + 5;
-      case TypeCode.IPV6:
-        return off + 17;
-      case TypeCode.STRING:
-      case TypeCode.BINARY: {
-        int lenAt = off + 1;
-        int b = a[lenAt] & 0xFF;
-        return b < 240 ? lenAt + 1 + b : Varint.end(a, lenAt) + (int) Varint.read(a, lenAt);
-      }
-      default:
-        throw invalid("reserved data type " + (typeByte & 0x0F));
-    }
+    return TypedValues.end(HeapArrays.array(buf), base + off) - base;
   }
 
   /**

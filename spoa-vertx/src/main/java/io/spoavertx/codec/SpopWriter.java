@@ -164,7 +164,8 @@ public final class SpopWriter {
     endFrame(out, start);
   }
 
-  private static boolean isAscii(String s) {
+  /** Whether every char of {@code s} is ASCII, so its UTF-8 encoding is one byte per char. */
+  public static boolean isAscii(String s) {
     for (int i = 0, n = s.length(); i < n; i++) {
       if (s.charAt(i) > 0x7F) {
         return false;

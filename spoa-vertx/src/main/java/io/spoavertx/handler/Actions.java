@@ -97,7 +97,7 @@ public final class Actions {
   public Actions setVar(Scope scope, String name, String value) {
     check(name); // before the value is read, as a frozen list or a bad name come first
     int n = value.length();
-    if (isAscii(value)) {
+    if (SpopWriter.isAscii(value)) {
       int p = begin(scope, name, 1 + Varint.size(n) + n);
       bytes[p++] = TypeCode.STRING;
       p = Varint.write(bytes, p, n);
@@ -336,15 +336,6 @@ public final class Actions {
       bytes = Arrays.copyOf(bytes, Math.max(need, bytes.length * 2));
     }
     return length;
-  }
-
-  private static boolean isAscii(String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      if (s.charAt(i) > 0x7F) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void check(String name) {

@@ -6,6 +6,7 @@ import io.spoavertx.codec.SpopException;
 import io.spoavertx.codec.SpopReader;
 import io.spoavertx.codec.SpopWriter;
 import io.spoavertx.codec.TypeCode;
+import io.spoavertx.codec.TypedValues;
 import io.spoavertx.codec.Varint;
 import io.vertx.core.buffer.Buffer;
 
@@ -338,7 +339,7 @@ public final class SpoeMessage {
         break;
       }
       seen |= nameBit(nameAt, len);
-      p = SpopReader.typedValueEnd(arr, nameAt + len);
+      p = TypedValues.end(arr, nameAt + len);
     }
     // wrap around: [0, from), in order, so the first match there is the first of all
     p = argsStart;
@@ -352,7 +353,7 @@ public final class SpoeMessage {
         return (long) i << 32 | p;
       }
       prefix |= nameBit(nameAt, len);
-      p = SpopReader.typedValueEnd(arr, nameAt + len);
+      p = TypedValues.end(arr, nameAt + len);
     }
     if (found >= 0) {
       save(found, foundAt, prefix | seen);
@@ -383,7 +384,7 @@ public final class SpoeMessage {
       int len = b < 240 ? b : (int) Varint.read(arr, p);
       int nameAt = b < 240 ? p + 1 : Varint.end(arr, p);
       names |= nameBit(nameAt, len);
-      p = SpopReader.typedValueEnd(arr, nameAt + len);
+      p = TypedValues.end(arr, nameAt + len);
     }
     save(index, p, names);
     return p;
@@ -432,39 +433,12 @@ public final class SpoeMessage {
   }
 
   private long longValue(int type, int at) {
-    long v = Varint.read(arr, at + 1);
-    return type == TypeCode.INT32 ? (long) (int) v : v;
+    return TypedValues.integer(arr, at);
   }
 
-  /** The typed value at {@code at} as {@link SpopReader#readTypedValue} returns it. */
+  /** The typed value at {@code at}: {@link TypedValues#read}. */
   private Object valueAt(int at) {
-    int typeByte = arr[at] & 0xFF;
-    switch (typeByte & 0x0F) {
-      case TypeCode.NULL:
-        return null;
-      case TypeCode.BOOL:
-        return (typeByte & 0x10) != 0;
-      case TypeCode.INT32:
-        return (int) Varint.read(arr, at + 1);
-      case TypeCode.UINT32:
-      case TypeCode.INT64:
-      case TypeCode.UINT64:
-        return Varint.read(arr, at + 1);
-      case TypeCode.IPV4:
-        return address(at + 1, 4);
-      case TypeCode.IPV6:
-        return address(at + 1, 16);
-      case TypeCode.STRING:
-      case TypeCode.BINARY: {
-        int lenAt = at + 1;
-        int b = arr[lenAt] & 0xFF;
-        int data = b < 240 ? lenAt + 1 : Varint.end(arr, lenAt);
-        int len = b < 240 ? b : (int) Varint.read(arr, lenAt);
-        return (typeByte & 0x0F) == TypeCode.STRING ? utf8(data, len) : HeapArrays.wrap(arr, data, len);
-      }
-      default:
-        throw new SpopException(DisconnectStatus.INVALID_FRAME, "reserved data type " + (typeByte & 0x0F));
-    }
+    return TypedValues.read(arr, at);
   }
 
   /** UTF-8 text of {@code len} bytes at array index {@code off}. */
@@ -473,11 +447,7 @@ public final class SpoeMessage {
   }
 
   private InetAddress address(int off, int n) {
-    try {
-      return InetAddress.getByAddress(Arrays.copyOfRange(arr, off, off + n));
-    } catch (UnknownHostException e) {
-      throw new AssertionError(e); // only thrown for a wrong length
-    }
+    return TypedValues.address(arr, off, n);
   }
 
   /** Builds a message from Java values, with HAProxy's default types (integers as INT64). */
