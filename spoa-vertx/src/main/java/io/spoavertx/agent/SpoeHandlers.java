@@ -6,14 +6,13 @@ import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.internal.EventBusCodecs;
 
 import io.spoavertx.handler.internal.ActionsBatch;
+import io.spoavertx.handler.internal.HandlerInvoker;
 import io.spoavertx.handler.internal.LocalEndpoint;
+import io.spoavertx.handler.internal.LocalRequest;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.internal.VertxInternals;
 import io.spoavertx.handler.internal.MessageBatch;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -89,65 +88,63 @@ public final class SpoeHandlers {
     String[] failures = new String[n];
     // answers may come from other threads: each writes its slot, then counts down; the last replies
     AtomicInteger remaining = new AtomicInteger(n);
-    Runnable done = () -> m.reply(new ActionsBatch(actions, failures));
     if (n == 0) {
-      done.run();
+      m.reply(new ActionsBatch(actions, failures));
       return;
     }
     for (int i = 0; i < n; i++) {
       int k = i;
-      Future<Actions> result;
-      try {
-        result = handler.handle(messages[i]);
-      } catch (Throwable t) {
-        result = Future.failedFuture(t);
-      }
-      if (result == null) {
-        result = Future.failedFuture(new NullPointerException("handler returned a null future"));
-      }
-      Handler<AsyncResult<Actions>> record = ar -> {
-        if (ar.succeeded()) {
-          actions[k] = ar.result() == null ? Actions.none() : ar.result().freeze();
-        } else {
-          failures[k] = String.valueOf(ar.cause());
+      HandlerInvoker.invoke(handler, new Reply(messages[i]) {
+        @Override
+        void answer(Actions a, Throwable failure) {
+          if (failure == null) {
+            actions[k] = a;
+          } else {
+            failures[k] = String.valueOf(failure);
+          }
+          if (remaining.decrementAndGet() == 0) {
+            m.reply(new ActionsBatch(actions, failures));
+          }
         }
-        if (remaining.decrementAndGet() == 0) {
-          done.run();
-        }
-      };
-      if (result.isComplete()) {
-        record.handle(result);
-      } else {
-        result.onComplete(record);
-      }
+      });
     }
   }
 
+  /** One message from another node, answered with its actions or a failure. */
   private static void handle(SpoeHandler handler, Message<SpoeMessage> m) {
-    Future<Actions> result;
-    try {
-      result = handler.handle(m.body());
-    } catch (Throwable t) {
-      m.fail(HANDLER_FAILED, String.valueOf(t));
-      return;
-    }
-    if (result == null) {
-      m.fail(HANDLER_FAILED, "handler returned a null future");
-      return;
-    }
-    if (result.isComplete()) {
-      answer(m, result);
-    } else {
-      result.onComplete(ar -> answer(m, ar));
-    }
+    HandlerInvoker.invoke(handler, new Reply(m.body()) {
+      @Override
+      void answer(Actions actions, Throwable failure) {
+        if (failure == null) {
+          m.reply(actions);
+        } else {
+          m.fail(HANDLER_FAILED, String.valueOf(failure));
+        }
+      }
+    });
   }
 
-  private static void answer(Message<SpoeMessage> m, AsyncResult<Actions> ar) {
-    if (ar.succeeded()) {
-      Actions actions = ar.result();
-      m.reply(actions == null ? Actions.none() : actions.freeze());
-    } else {
-      m.fail(HANDLER_FAILED, String.valueOf(ar.cause()));
+  /** A message that came over the event bus: its answer goes back in the reply. */
+  private abstract static class Reply extends LocalRequest {
+    Reply(SpoeMessage message) {
+      super(message);
+    }
+
+    abstract void answer(Actions actions, Throwable failure);
+
+    @Override
+    public Actions actions() {
+      return Actions.create();
+    }
+
+    @Override
+    public void complete(Actions actions) {
+      answer(actions.freeze(), null);
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+      answer(null, cause);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.internal.ActionsBatch;
+import io.spoavertx.handler.internal.HandlerInvoker;
 import io.spoavertx.handler.internal.LocalBatch;
 import io.spoavertx.handler.internal.LocalEndpoint;
 import io.spoavertx.handler.internal.LocalHandlers;
@@ -13,7 +14,6 @@ import io.spoavertx.handler.internal.MessageBatch;
 import io.spoavertx.handler.internal.VertxInternals;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -78,19 +78,8 @@ final class Dispatcher {
    * outside one, a task sends them after this burst of dispatch.
    */
   void dispatch(PendingNotify pending, int gen, int index, Route route, SpoeMessage message, boolean inRead) {
-    if (route.sync != null) {
-      Actions actions = pending.actions(index);
-      try {
-        route.sync.handle(message, actions);
-      } catch (Throwable t) {
-        handlerFailed(pending, gen, index, t);
-        return;
-      }
-      answers.complete(pending, gen, index, actions, Outcome.OK);
-      return;
-    }
     if (route.direct != null) {
-      callDirect(pending, gen, index, route, message);
+      HandlerInvoker.invoke(route.direct, envelope(pending, gen, index, message));
       return;
     }
     if (agent.localFirst) {
@@ -134,29 +123,6 @@ final class Dispatcher {
       batch.send();
     } else {
       scheduleBatches(inRead);
-    }
-  }
-
-  private void callDirect(PendingNotify pending, int gen, int index, Route route, SpoeMessage message) {
-    Future<Actions> result;
-    try {
-      result = route.direct.handle(message);
-    } catch (Throwable t) {
-      handlerFailed(pending, gen, index, t);
-      return;
-    }
-    if (result == null) {
-      handlerFailed(pending, gen, index, new NullPointerException("handler returned a null future"));
-    } else if (result.isComplete()) {
-      onResult(pending, gen, index, result);
-    } else {
-      result.onComplete(ar -> {
-        if (Vertx.currentContext() == context) {
-          onResult(pending, gen, index, ar);
-        } else {
-          context.runOnContext(v -> onResult(pending, gen, index, ar));
-        }
-      });
     }
   }
 
@@ -249,15 +215,6 @@ final class Dispatcher {
       LocalEndpoint e = endpoints[Math.floorMod(route.next++, endpoints.length)];
       agent.stats.recordHops(e.eventLoop() != null ? Hop.CROSS_LOOP : Hop.WORKER, part.count());
       e.deliver(part);
-    }
-  }
-
-  private void onResult(PendingNotify pending, int gen, int index, AsyncResult<Actions> ar) {
-    if (ar.succeeded()) {
-      Actions actions = ar.result();
-      answers.complete(pending, gen, index, actions == null ? Actions.none() : actions.freeze(), Outcome.OK);
-    } else {
-      handlerFailed(pending, gen, index, ar.cause());
     }
   }
 
@@ -396,9 +353,13 @@ final class Dispatcher {
     }
 
     private void answer() {
-      // On the connection's event loop (a handler on the same loop) this runs at once, with the
-      // connection's context current again; from another thread it is queued to it.
-      VertxInternals.runOn(context, eventLoop, null, this);
+      if (Vertx.currentContext() == context) {
+        handle(null); // a direct handler, answering at once
+      } else {
+        // a handler verticle on this event loop: at once, with the connection's context current
+        // again; from another thread, queued to it
+        VertxInternals.runOn(context, eventLoop, null, this);
+      }
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.spoavertx.agent.impl;
 
 import io.spoavertx.handler.SpoeHandler;
-import io.spoavertx.handler.SyncSpoeHandler;
 import io.spoavertx.handler.internal.LocalEndpoint;
 import io.vertx.core.eventbus.DeliveryOptions;
 
@@ -17,8 +16,6 @@ final class Route {
   final byte[] nameBytes;
   final int hash;
   final SpoeHandler direct;
-  /** {@code direct}'s synchronous form when it is a {@link SpoeHandler#sync} handler, else null. */
-  final SpoeHandler.Sync sync;
   final String address;
   final long deadlineNanos;
   final DeliveryOptions delivery;
@@ -38,7 +35,6 @@ final class Route {
     this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
     this.hash = RouteTable.hash(nameBytes);
     this.direct = direct;
-    this.sync = direct instanceof SyncSpoeHandler ? ((SyncSpoeHandler) direct).sync() : null;
     this.address = address;
     this.deadlineNanos = deadlineMs * 1_000_000L;
     // The agent enforces the deadline itself; the event-bus timeout only reclaims the reply

@@ -1,11 +1,7 @@
 package io.spoavertx.handler.internal;
 
-import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.SpoeHandler;
-import io.spoavertx.handler.SyncSpoeHandler;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.MessageConsumer;
 
@@ -76,48 +72,10 @@ public final class LocalEndpoint implements Handler<LocalRequest> {
     });
   }
 
-  /** Runs the handler on {@code request} and completes it: the one place local handlers are called. */
+  /** Runs the handler on {@code request} and completes it ({@link HandlerInvoker}). */
   @Override
   public void handle(LocalRequest request) {
-    call(handler, request);
-  }
-
-  /** Runs {@code handler} on {@code request} on the calling thread and completes the request with its answer. */
-  public static void call(SpoeHandler handler, LocalRequest request) {
-    if (handler instanceof SyncSpoeHandler) {
-      Actions actions = request.actions(); // lent by the agent: nothing allocated per message
-      try {
-        ((SyncSpoeHandler) handler).sync().handle(request.message(), actions);
-      } catch (Throwable t) {
-        request.fail(t);
-        return;
-      }
-      request.complete(actions);
-      return;
-    }
-    Future<Actions> result;
-    try {
-      result = handler.handle(request.message());
-    } catch (Throwable t) {
-      request.fail(t);
-      return;
-    }
-    if (result == null) {
-      request.fail(new NullPointerException("handler returned a null future"));
-    } else if (result.isComplete()) {
-      answer(request, result); // the usual case: no completion handler to allocate and dispatch
-    } else {
-      result.onComplete(ar -> answer(request, ar));
-    }
-  }
-
-  private static void answer(LocalRequest request, AsyncResult<Actions> ar) {
-    if (ar.succeeded()) {
-      Actions actions = ar.result();
-      request.complete(actions == null ? Actions.none() : actions.freeze());
-    } else {
-      request.fail(ar.cause());
-    }
+    HandlerInvoker.invoke(handler, request);
   }
 
   @Override
