@@ -23,10 +23,11 @@ final class ConfigChecks {
   private ConfigChecks() {
   }
 
-  /** Every check, before anything binds; a {@link ConfigException} names the key. */
-  static void check(AgentConfig config) {
+  /** Every check, before anything binds; a {@link ConfigException} names the key. Returns {@code config}. */
+  static AgentConfig check(AgentConfig config) {
     checkClasses(config);
     checkTlsFiles(config);
+    return config;
   }
 
   /** The listener's key and certificate files exist and can be read (their content is checked at bind). */

@@ -320,7 +320,7 @@ public final class SpoaLauncher {
     @Override
     public Supplier<? extends Deployable> verticleSupplier() {
       return () -> {
-        SpoaMainVerticle m = new SpoaMainVerticle();
+        SpoaMainVerticle m = new SpoaMainVerticle(config); // parsed and checked once, in prepare()
         m.printSummaryOnStop = true;
         main = m;
         return m;

@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * Deploys what an {@link AgentConfig} describes: the metrics and health endpoint, its handler
  * verticles, then the agent listener. The launcher's main verticle, and usable as is from any
  * Vert.x application:
- * {@code vertx.deployVerticle(new SpoaMainVerticle(), new DeploymentOptions().setConfig(json))}.
+ * {@code vertx.deployVerticle(new SpoaMainVerticle(), new DeploymentOptions().setConfig(json))}, or
+ * with a config already parsed: {@code vertx.deployVerticle(new SpoaMainVerticle(config))}.
  *
  * <p>{@link #reload(JsonObject)} applies a changed config to the handler verticles without
  * touching the listener or its connections (the launcher calls it on SIGHUP).
@@ -41,6 +42,8 @@ public class SpoaMainVerticle extends VerticleBase {
 
   private static final Log LOG = Log.get(SpoaMainVerticle.class);
 
+  /** The config given to the constructor (already parsed and checked), or null: parse {@code config()}. */
+  private final AgentConfig given;
   private volatile SpoaAgent agent;
   private volatile HttpServer metricsServer;
   private ProcessMeters processMeters;
@@ -59,6 +62,16 @@ public class SpoaMainVerticle extends VerticleBase {
   private record Deployed(HandlerDeployment spec, String id) {
   }
 
+  /** Runs the agent described by the verticle's JSON {@code config()}, parsed and checked at start. */
+  public SpoaMainVerticle() {
+    this(null);
+  }
+
+  /** Runs the agent described by {@code config} (the verticle's JSON config is not read). */
+  public SpoaMainVerticle(AgentConfig config) {
+    this.given = config;
+  }
+
   /** The running agent (after start); null on a {@code cluster.role} {@code handlers} node. */
   public SpoaAgent agent() {
     return agent;
@@ -68,8 +81,7 @@ public class SpoaMainVerticle extends VerticleBase {
   public Future<?> start() {
     AgentConfig config;
     try {
-      config = AgentConfig.fromJson(config());
-      ConfigChecks.check(config);
+      config = given != null ? given : ConfigChecks.check(AgentConfig.fromJson(config()));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
