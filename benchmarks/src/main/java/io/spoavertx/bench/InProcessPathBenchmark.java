@@ -11,6 +11,7 @@ import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.internal.EventBusCodecs;
 import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeHandler;
+import io.spoavertx.agent.impl.MessageViews;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.SyncSpoeHandler;
 import io.spoavertx.handler.internal.LocalBatch;
@@ -164,8 +165,8 @@ public class InProcessPathBenchmark {
         int from = base + scanner.start(i);
         int to = base + scanner.end(i);
         int args = base + scanner.argsOffset(i);
-        SpoeMessage m = reuseViews() ? view.reset(bytes, from, to, "bench", args, scanner.argCount(i))
-            : new SpoeMessage(bytes, from, to, "bench", args, scanner.argCount(i));
+        SpoeMessage m = reuseViews() ? MessageViews.reset(view, bytes, from, to, "bench", args, scanner.argCount(i))
+            : MessageViews.create(bytes, from, to, "bench", args, scanner.argCount(i));
         message(m, header.streamId, header.frameId);
       }
     }
@@ -177,7 +178,7 @@ public class InProcessPathBenchmark {
       return false;
     }
 
-    private final SpoeMessage view = new SpoeMessage(new byte[0], 0, 0, "", 0, 0);
+    private final SpoeMessage view = MessageViews.create(new byte[0], 0, 0, "", 0, 0);
 
     @Override
     public void frameError(SpopException error) {

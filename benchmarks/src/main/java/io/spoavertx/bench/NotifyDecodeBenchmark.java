@@ -5,6 +5,7 @@ import io.spoavertx.codec.FrameParser;
 import io.spoavertx.codec.NotifyScanner;
 import io.spoavertx.codec.SpopException;
 import io.spoavertx.codec.SpopReader;
+import io.spoavertx.agent.impl.MessageViews;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.testing.GoldenFrames;
 import io.spoavertx.testing.SpopClientCodec;
@@ -120,7 +121,7 @@ public class NotifyDecodeBenchmark {
         String name = SpopReader.nameEquals(bytes, base + scanner.nameOffset(i), scanner.nameLength(i), "bench") ? "bench"
             : SpopReader.nameEquals(bytes, base + scanner.nameOffset(i), scanner.nameLength(i), "check-client-ip")
                 ? "check-client-ip" : "check-request-meta";
-        SpoeMessage m = new SpoeMessage(bytes, base + scanner.start(i), base + scanner.end(i), name, base + scanner.argsOffset(i),
+        SpoeMessage m = MessageViews.create(bytes, base + scanner.start(i), base + scanner.end(i), name, base + scanner.argsOffset(i),
             scanner.argCount(i));
         if (mode == READ_ARGS) {
           bh.consume(m.getAddress("ip"));

@@ -70,20 +70,11 @@ public final class SpoeMessage {
   private int cursor;
 
   /**
-   * For the agent, which has validated the bytes: {@code [start, end)} holds the encoded message,
-   * {@code argsStart} is the offset of the first argument.
+   * For the agent, which has validated the bytes (through {@code MessageViews}): {@code [start, end)}
+   * of {@code array} holds the encoded message, {@code argsStart} is the index of the first
+   * argument. The message shares the array.
    */
-  public SpoeMessage(Buffer buf, int start, int end, String name, int argsStart, int argCount) {
-    this(HeapArrays.array(buf), HeapArrays.offset(buf) + start, HeapArrays.offset(buf) + end, name,
-        HeapArrays.offset(buf) + argsStart, argCount);
-  }
-
-  /**
-   * As {@link #SpoeMessage(Buffer, int, int, String, int, int)}, over an array: the offsets are
-   * indices in {@code array} (e.g. {@link io.spoavertx.codec.NotifyScanner}'s offsets plus its
-   * {@link io.spoavertx.codec.NotifyScanner#arrayOffset()}). The message shares the array.
-   */
-  public SpoeMessage(byte[] array, int start, int end, String name, int argsStart, int argCount) {
+  SpoeMessage(byte[] array, int start, int end, String name, int argsStart, int argCount) {
     reset(array, start, end, name, argsStart, argCount);
   }
 
@@ -91,7 +82,7 @@ public final class SpoeMessage {
    * For the agent: makes this view show another message, as the constructor over an array does.
    * The agent reuses a view once the message's handler has answered (see the class comment).
    */
-  public SpoeMessage reset(byte[] array, int start, int end, String name, int argsStart, int argCount) {
+  SpoeMessage reset(byte[] array, int start, int end, String name, int argsStart, int argCount) {
     this.arr = array;
     this.start = start;
     this.end = end;
@@ -119,7 +110,8 @@ public final class SpoeMessage {
       throw new SpopException(DisconnectStatus.INVALID_FRAME,
           "bytes after the message");
     }
-    return new SpoeMessage(bytes, 0, bytes.length(), name, argsStart, nbArgs);
+    int base = HeapArrays.offset(bytes);
+    return new SpoeMessage(HeapArrays.array(bytes), base, base + bytes.length(), name, base + argsStart, nbArgs);
   }
 
   /** Convenience for tests and tools: a message from names and Java values. */

@@ -89,7 +89,7 @@ public final class CodecHarness implements FrameParser.Handler {
     for (int i = 0; i < n; i++) {
       messages++;
       String name = buf.getString(scanner.nameOffset(i), scanner.nameOffset(i) + scanner.nameLength(i), "UTF-8");
-      SpoeMessage m = new SpoeMessage(buf, scanner.start(i), scanner.end(i), name, scanner.argsOffset(i),
+      SpoeMessage m = io.spoavertx.agent.impl.MessageViews.create(buf, scanner.start(i), scanner.end(i), name, scanner.argsOffset(i),
           scanner.argCount(i));
       for (int a = 0; a < m.argCount(); a++) {
         args++;

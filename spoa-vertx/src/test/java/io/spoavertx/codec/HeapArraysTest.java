@@ -92,9 +92,9 @@ class HeapArraysTest {
     int base = s.arrayOffset();
     for (int i = 0; i < n; i++) {
       String name = new String(a, base + s.nameOffset(i), s.nameLength(i));
-      SpoeMessage viaArray = new SpoeMessage(a, base + s.start(i), base + s.end(i), name, base + s.argsOffset(i),
+      SpoeMessage viaArray = io.spoavertx.agent.impl.MessageViews.create(a, base + s.start(i), base + s.end(i), name, base + s.argsOffset(i),
           s.argCount(i));
-      SpoeMessage viaBuffer = new SpoeMessage(frame, s.start(i), s.end(i), name, s.argsOffset(i), s.argCount(i));
+      SpoeMessage viaBuffer = io.spoavertx.agent.impl.MessageViews.create(frame, s.start(i), s.end(i), name, s.argsOffset(i), s.argCount(i));
       assertEquals(viaArray.toString(), viaBuffer.toString());
       out.add(viaArray.toString());
       for (int k = 0; k < viaArray.argCount(); k++) {

@@ -95,7 +95,7 @@ class HandlerAllocationPinningTest {
     int argsStart = s.argsOffset(0);
     int argCount = s.argCount(0);
     Runnable read = () -> {
-      SpoeMessage m = new SpoeMessage(frame, start, end, "bench", argsStart, argCount);
+      SpoeMessage m = io.spoavertx.agent.impl.MessageViews.create(frame, start, end, "bench", argsStart, argCount);
       sink = m;
       sink = m.getAddress("ip");
       sink = m.getString("path");
@@ -107,7 +107,7 @@ class HandlerAllocationPinningTest {
     byte[] path = "/api/v1/items/123456".getBytes(StandardCharsets.UTF_8);
     byte[] ua = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Fx/128".getBytes(StandardCharsets.UTF_8);
     long values = Allocations.bytesAllocatedBy(() -> {
-      sink = new SpoeMessage(frame, start, end, "bench", argsStart, argCount);
+      sink = io.spoavertx.agent.impl.MessageViews.create(frame, start, end, "bench", argsStart, argCount);
       try {
         sink = InetAddress.getByAddress(ip.clone());
       } catch (UnknownHostException e) {
@@ -119,7 +119,7 @@ class HandlerAllocationPinningTest {
     long bytes = Allocations.bytesAllocatedBy(read);
     assertTrue(bytes <= values, "a view + 5 reads allocated " + bytes + " B; the view and values take " + values + " B");
     // the cursor fits in the view's padding: 40 B with compressed oops, like the fields it had before
-    long view = Allocations.bytesAllocatedBy(() -> sink = new SpoeMessage(frame, start, end, "bench", argsStart, argCount));
+    long view = Allocations.bytesAllocatedBy(() -> sink = io.spoavertx.agent.impl.MessageViews.create(frame, start, end, "bench", argsStart, argCount));
     long before = Allocations.bytesAllocatedBy(() -> sink = new FieldsOfTheViewBeforeTheCursor(frame, "bench"));
     assertTrue(view <= before, "a SpoeMessage takes " + view + " B, " + before + " B before the cursor");
   }

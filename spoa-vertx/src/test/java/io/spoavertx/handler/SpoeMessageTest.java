@@ -41,7 +41,7 @@ public class SpoeMessageTest {
     SpoeMessage[] out = new SpoeMessage[n];
     for (int i = 0; i < n; i++) {
       String name = frame.getString(s.nameOffset(i), s.nameOffset(i) + s.nameLength(i));
-      out[i] = new SpoeMessage(frame, s.start(i), s.end(i), name, s.argsOffset(i), s.argCount(i));
+      out[i] = io.spoavertx.agent.impl.MessageViews.create(frame, s.start(i), s.end(i), name, s.argsOffset(i), s.argCount(i));
     }
     return out;
   }
@@ -238,7 +238,7 @@ public class SpoeMessageTest {
     Buffer enc = b.build().encoded();
     Buffer big = Buffer.buffer().appendBytes(new byte[offset]).appendBuffer(enc).appendBytes(new byte[3]);
     int argsStart = offset + 3; // name length 1, "m", nb-args
-    SpoeMessage m = new SpoeMessage(big, offset, offset + enc.length(), "m", argsStart, args.size());
+    SpoeMessage m = io.spoavertx.agent.impl.MessageViews.create(big, offset, offset + enc.length(), "m", argsStart, args.size());
     List<String> names = args.stream().map(Arg::name).toList();
     for (Op op : ops) {
       if (op.copy) {

@@ -69,9 +69,9 @@ final class PendingNotify {
   SpoeMessage view(int i, byte[] array, int start, int end, String name, int argsStart, int argCount) {
     SpoeMessage v = views[i];
     if (v == null) {
-      return views[i] = new SpoeMessage(array, start, end, name, argsStart, argCount);
+      return views[i] = MessageViews.create(array, start, end, name, argsStart, argCount);
     }
-    return v.reset(array, start, end, name, argsStart, argCount);
+    return MessageViews.reset(v, array, start, end, name, argsStart, argCount);
   }
 
   /** An empty action list for message {@code i}'s synchronous handler, reused if the slot has one. */
