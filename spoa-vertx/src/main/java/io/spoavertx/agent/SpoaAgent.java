@@ -1,6 +1,7 @@
 package io.spoavertx.agent;
 
 import io.spoavertx.agent.impl.Counters;
+import io.spoavertx.agent.impl.MeterBinding;
 import io.spoavertx.agent.impl.EventLoops;
 import io.spoavertx.agent.impl.SpoaServerVerticle;
 import io.spoavertx.handler.internal.LocalEndpoint;
@@ -10,7 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.metrics.AgentStats;
 import io.spoavertx.metrics.SpoaMeters;
-import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -51,7 +51,8 @@ public final class SpoaAgent {
   private final List<String> deployments = new ArrayList<>();
   private volatile int port = -1;
   private boolean started;
-  private MeterRegistry meterRegistry;
+  /** A Micrometer {@code MeterRegistry}, typed Object so that Micrometer stays optional. */
+  private Object meterRegistry;
   private final AtomicInteger connectionCount = new AtomicInteger();
 
   private SpoaAgent(Vertx vertx, AgentConfig config) {
@@ -90,10 +91,13 @@ public final class SpoaAgent {
       return Future.failedFuture(new IllegalStateException("already started"));
     }
     started = true;
-    MeterRegistry registry = meterRegistry != null ? meterRegistry
-        : config.metrics().enabled() ? BackendRegistries.getDefaultNow() : null;
-    if (registry != null) {
-      stats.latencyRecorder(SpoaMeters.bind(registry, stats));
+    if (meterRegistry != null || config.metrics().enabled()) {
+      if (MeterBinding.MICROMETER) {
+        MeterBinding.bind(meterRegistry, stats);
+      } else {
+        LOG.info("metrics: Micrometer is not on the class path (io.micrometer:micrometer-core and "
+            + "io.vertx:vertx-micrometer-metrics), the agent's meters are not exported");
+      }
     }
     Map<String, SpoeHandler> handlers = Map.copyOf(directHandlers);
     List<SpoaServerVerticle> instances = new CopyOnWriteArrayList<>();
