@@ -1,6 +1,7 @@
 package io.spoavertx.handler.internal;
 
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.handler.SyncSpoeHandler;
 import io.vertx.core.AsyncResult;
@@ -19,14 +20,17 @@ public final class LocalEndpoint implements Handler<LocalRequest> {
   private final String address;
   private final Context context;
   private final SpoeHandler handler;
+  /** What the handler declared it expects, or null (registered without a declaration). */
+  private final MessageSpec spec;
   /** The event loop's thread of an event-loop context, once known; null for worker and virtual-thread ones. */
   private volatile Thread eventLoop;
   volatile boolean removed;
 
-  LocalEndpoint(String address, Context context, SpoeHandler handler) {
+  LocalEndpoint(String address, Context context, SpoeHandler handler, MessageSpec spec) {
     this.address = address;
     this.context = context;
     this.handler = handler;
+    this.spec = spec;
   }
 
   void learnThread() {
@@ -37,6 +41,11 @@ public final class LocalEndpoint implements Handler<LocalRequest> {
 
   public String address() {
     return address;
+  }
+
+  /** The handler's declaration, or null when it was registered without one. */
+  public MessageSpec spec() {
+    return spec;
   }
 
   /** The thread of its event loop, or null (a worker or virtual-thread handler, or not known yet). */
