@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,9 +32,10 @@ import java.util.regex.Pattern;
  * {@code SpoaAgent.declaredMessages}); {@code java -jar spoa-agent.jar haproxy-config} writes the
  * HAProxy side from them, so the {@code spoe-message} sections and the handlers cannot drift apart.
  *
- * <p>Two hints only shape the example rules {@code haproxy-config} writes into haproxy.cfg; the
- * agent does not use them: {@link Builder#responseHeader} (copy a variable into a response header)
- * and {@link Builder#denies} (deny the request when a BOOL variable is true).
+ * <p>Three hints only shape the example rules {@code haproxy-config} writes into haproxy.cfg; the
+ * agent does not use them: {@link Builder#responseHeader} (copy a variable into a response header),
+ * {@link Builder#denies} (deny the request when a BOOL variable is true) and
+ * {@link Builder#choosesBackend} (a STRING variable whose values name backends).
  */
 public final class MessageSpec {
 
@@ -215,10 +217,23 @@ public final class MessageSpec {
    *     copy the variable into, or null
    * @param denyStatus hint for {@code haproxy-config}'s example rules: the status HAProxy denies the
    *     request with when this BOOL variable is true, or 0
+   * @param backends hint for {@code haproxy-config}'s example rules: the values of this STRING
+   *     variable that each select a backend {@code be_<value>} ({@code use_backend}); empty for none
    */
-  public record Var(Scope scope, String name, DataType type, String responseHeader, int denyStatus) {
+  public record Var(Scope scope, String name, DataType type, String responseHeader, int denyStatus, List<String> backends) {
 
-    /** Checks the variable. */
+    /**
+     * A variable without hints.
+     *
+     * @param scope its scope
+     * @param name its name as the handler writes it
+     * @param type the SPOP type the handler sets; null for a variable it only unsets
+     */
+    public Var(Scope scope, String name, DataType type) {
+      this(scope, name, type, null, 0, List.of());
+    }
+
+    /** Checks the variable and copies {@code backends}. */
     public Var {
       Objects.requireNonNull(scope, "scope");
       Actions.checkName(name);
@@ -234,6 +249,16 @@ public final class MessageSpec {
       }
       if (denyStatus != 0 && type != DataType.BOOL) {
         throw new IllegalArgumentException("variable '" + name + "': only a BOOL variable can deny, it is " + type);
+      }
+      backends = List.copyOf(Objects.requireNonNull(backends, "backends"));
+      for (String value : backends) {
+        if (!SECTION_NAME.matcher(value).matches()) {
+          throw new IllegalArgumentException("variable '" + name + "': backend value '" + value
+              + "' must be letters, digits, '.', '_', ':' and '-'");
+        }
+      }
+      if (!backends.isEmpty() && type != DataType.STRING) {
+        throw new IllegalArgumentException("variable '" + name + "': only a STRING variable can choose a backend, it is " + type);
       }
     }
 
@@ -267,6 +292,7 @@ public final class MessageSpec {
     private final Map<String, Var> unsets = new LinkedHashMap<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final Map<String, Integer> denies = new LinkedHashMap<>();
+    private final Map<String, List<String>> backends = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
 
     private Builder(String name) {
@@ -382,7 +408,7 @@ public final class MessageSpec {
 
     private Builder addVar(Map<String, Var> into, String verb, Scope scope, String varName, DataType type) {
       try {
-        Var v = new Var(scope, varName, type, null, 0);
+        Var v = new Var(scope, varName, type);
         if (into.putIfAbsent(key(scope, varName), v) != null) {
           problems.add("variable " + key(scope, varName) + " is declared " + verb + " twice");
         }
@@ -420,6 +446,21 @@ public final class MessageSpec {
     }
 
     /**
+     * Hint for {@code haproxy-config}'s example rules: the values of this STRING variable each select
+     * a backend, {@code use_backend be_<value> if { var(...) -m str <value> }}; the example config
+     * gives each a demo backend. Only for messages sent before the frontend's rules. The agent does
+     * not use it.
+     *
+     * @param varName the name of a STRING variable declared with {@link #sets}
+     * @param values the values the handler sets, e.g. the variants of an A/B test
+     * @return this builder
+     */
+    public Builder choosesBackend(String varName, String... values) {
+      backends.put(varName, List.of(values));
+      return this;
+    }
+
+    /**
      * Checks everything and builds the declaration.
      *
      * @return the declaration
@@ -442,8 +483,9 @@ public final class MessageSpec {
     }
 
     private void applyHints(List<Var> declared, List<String> all) {
-      Set<String> hinted = new java.util.LinkedHashSet<>(headers.keySet());
+      Set<String> hinted = new LinkedHashSet<>(headers.keySet());
       hinted.addAll(denies.keySet());
+      hinted.addAll(backends.keySet());
       for (String varName : hinted) {
         int index = -1;
         for (int i = 0; i < declared.size(); i++) {
@@ -460,12 +502,13 @@ public final class MessageSpec {
         }
         Var v = declared.get(index);
         Integer deny = denies.get(varName);
-        if (deny != null && !event.beforeFrontendRequestRules()) {
-          all.add("denies('" + varName + "'): the message is sent on " + event.haproxyName()
+        List<String> values = backends.getOrDefault(varName, List.of());
+        if ((deny != null || !values.isEmpty()) && !event.beforeFrontendRequestRules()) {
+          all.add("hint for variable '" + varName + "': the message is sent on " + event.haproxyName()
               + ", after the frontend's http-request rules");
         }
         try {
-          declared.set(index, new Var(v.scope(), v.name(), v.type(), headers.get(varName), deny == null ? 0 : deny));
+          declared.set(index, new Var(v.scope(), v.name(), v.type(), headers.get(varName), deny == null ? 0 : deny, values));
         } catch (IllegalArgumentException e) {
           all.add(e.getMessage());
         }

@@ -181,7 +181,16 @@ final class HaproxyConfigWriter {
         .line("# stands in for your servers")
         .line("backend demo")
         .line("    http-request return status 200 content-type text/plain string \"hello from behind the agent\"")
-        .line("")
+        .line("");
+    for (MessageSpec.Var v : chosenBackends()) {
+      for (String value : v.backends()) {
+        t.line("# chosen when " + v.haproxyName(options.varPrefix()) + " is " + value + "; stands in for your servers too")
+            .line("backend be_" + value)
+            .line("    http-request return status 200 content-type text/plain string \"" + v.name() + " " + value + "\"")
+            .line("");
+      }
+    }
+    t
         .line("# the agent: " + (options.dialect() == Dialect.TCP ? "SPOP over a plain TCP backend"
             : "SPOE over the spop multiplexer (HAProxy 3.1+)"))
         .line("backend " + AGENT_BACKEND)
@@ -224,6 +233,23 @@ final class HaproxyConfigWriter {
       t.line("    # http-after-response also decorates HAProxy's own responses" + (deny.isEmpty() ? "" : " (a deny above)"));
       headers.forEach(t::line);
     }
+    for (MessageSpec.Var v : chosenBackends()) {
+      String var = v.haproxyName(options.varPrefix());
+      t.line("    # one rule per value: \"use_backend be_%[var(" + var + ")]\" works too, but explicit rules")
+          .line("    # let \"haproxy -c\" check that every backend exists; unset (no answer): default_backend");
+      for (String value : v.backends()) {
+        t.line("    use_backend be_" + value + " if { var(" + var + ") -m str " + value + " }");
+      }
+    }
+  }
+
+  /** The variables whose values name backends (MessageSpec.Builder#choosesBackend). */
+  private List<MessageSpec.Var> chosenBackends() {
+    List<MessageSpec.Var> all = new ArrayList<>();
+    for (MessageSpec s : specs) {
+      s.sets().stream().filter(v -> !v.backends().isEmpty()).forEach(all::add);
+    }
+    return all;
   }
 
   private String spoeConf() {

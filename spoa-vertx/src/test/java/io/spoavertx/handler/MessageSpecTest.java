@@ -28,6 +28,17 @@ class MessageSpecTest {
   }
 
   @Test
+  void backendValuesAreStringsThatNameBackends() {
+    MessageSpec spec = MessageSpec.builder("route").sets(Scope.TXN, "variant", DataType.STRING)
+        .choosesBackend("variant", "a", "b").build();
+    assertEquals(List.of("a", "b"), spec.sets().get(0).backends());
+    assertTrue(problem(MessageSpec.builder("m").sets(Scope.TXN, "v", DataType.STRING).choosesBackend("v", "a b"))
+        .contains("backend value 'a b'"));
+    assertTrue(problem(MessageSpec.builder("m").sets(Scope.TXN, "v", DataType.INT32).choosesBackend("v", "a"))
+        .contains("only a STRING variable can choose a backend"));
+  }
+
+  @Test
   void holdsWhatWasDeclared() {
     MessageSpec spec = reputation();
     assertEquals("check-client-ip", spec.name());
@@ -37,8 +48,8 @@ class MessageSpecTest {
     assertEquals(new MessageSpec.Arg("ip", "src", true, Set.of(DataType.IPV4, DataType.IPV6)), spec.arg("ip"));
     assertFalse(spec.arg("ua").required());
     assertNull(spec.arg("addr"));
-    assertEquals(new MessageSpec.Var(Scope.TXN, "score", DataType.INT32, "X-Score", 0), spec.sets().get(0));
-    assertEquals(new MessageSpec.Var(Scope.TXN, "deny", DataType.BOOL, null, 403), spec.sets().get(1));
+    assertEquals(new MessageSpec.Var(Scope.TXN, "score", DataType.INT32, "X-Score", 0, List.of()), spec.sets().get(0));
+    assertEquals(new MessageSpec.Var(Scope.TXN, "deny", DataType.BOOL, null, 403, List.of()), spec.sets().get(1));
     assertEquals("txn.spoa.score", spec.sets().get(0).haproxyName("spoa"));
     assertTrue(spec.unsets().isEmpty());
   }
@@ -63,7 +74,7 @@ class MessageSpecTest {
   @Test
   void unsetVariablesHaveNoType() {
     MessageSpec spec = MessageSpec.builder("logout").unsets(Scope.SESS, "user").sets(Scope.SESS, "user", DataType.STRING).build();
-    assertEquals(List.of(new MessageSpec.Var(Scope.SESS, "user", null, null, 0)), spec.unsets());
+    assertEquals(List.of(new MessageSpec.Var(Scope.SESS, "user", null)), spec.unsets());
     assertEquals(1, spec.sets().size());
   }
 
@@ -120,6 +131,8 @@ class MessageSpecTest {
         .contains("not 400-599"));
     assertTrue(problem(MessageSpec.builder("m").event(SpoeEvent.ON_HTTP_RESPONSE)
         .sets(Scope.TXN, "deny", DataType.BOOL).denies("deny", 403)).contains("after the frontend's http-request rules"));
+    assertTrue(problem(MessageSpec.builder("m").event(SpoeEvent.ON_BACKEND_HTTP_REQUEST)
+        .sets(Scope.TXN, "v", DataType.STRING).choosesBackend("v", "a")).contains("sent on on-backend-http-request"));
     assertTrue(problem(MessageSpec.builder("m").sets(Scope.TXN, "s", DataType.INT32).responseHeader("s", "X Score"))
         .contains("letters, digits and '-'"));
   }

@@ -1,6 +1,7 @@
 package io.spoavertx.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,8 @@ class HaproxyConfigWriterTest {
       .sets(Scope.TXN, "deny", DataType.BOOL)
       .denies("deny", 403)
       .responseHeader("score", "X-Score")
+      .sets(Scope.TXN, "variant", DataType.STRING)
+      .choosesBackend("variant", "a", "b")
       .build();
   private static final MessageSpec LOOKUP = MessageSpec.builder("lookup")
       .arg("user", "req.hdr(x-user)")
@@ -83,6 +86,7 @@ class HaproxyConfigWriterTest {
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "haproxy -c did not finish");
     assertEquals(0, p.exitValue(), out);
     assertTrue(out.contains("Configuration file is valid"), out);
+    assertFalse(out.contains("WARNING"), out);
   }
 
   private static long processingMs(String dispatch) {
@@ -165,6 +169,7 @@ class HaproxyConfigWriterTest {
       # The agent's variables (option var-prefix spoa):
       #   txn.spoa.score (INT32), by check
       #   txn.spoa.deny (BOOL), by check
+      #   txn.spoa.variant (STRING), by check
       #   sess.spoa.plan (STRING), by lookup
       #   txn.spoa.score (unset), by lookup
       # Without an answer (agent down or too slow) they stay unset: write rules that then let requests
@@ -190,11 +195,23 @@ class HaproxyConfigWriterTest {
           http-request deny deny_status 403 if { var(txn.spoa.deny) -m bool }
           # http-after-response also decorates HAProxy's own responses (a deny above)
           http-after-response set-header X-Score %[var(txn.spoa.score)] if { var(txn.spoa.score) -m found }
+          # one rule per value: "use_backend be_%[var(txn.spoa.variant)]" works too, but explicit rules
+          # let "haproxy -c" check that every backend exists; unset (no answer): default_backend
+          use_backend be_a if { var(txn.spoa.variant) -m str a }
+          use_backend be_b if { var(txn.spoa.variant) -m str b }
           default_backend demo
 
       # stands in for your servers
       backend demo
           http-request return status 200 content-type text/plain string "hello from behind the agent"
+
+      # chosen when txn.spoa.variant is a; stands in for your servers too
+      backend be_a
+          http-request return status 200 content-type text/plain string "variant a"
+
+      # chosen when txn.spoa.variant is b; stands in for your servers too
+      backend be_b
+          http-request return status 200 content-type text/plain string "variant b"
 
       # the agent: SPOP over a plain TCP backend
       backend spoa-agents
@@ -217,7 +234,7 @@ class HaproxyConfigWriterTest {
           # txn.spoa.error is set when the agent fails or is too slow; the request then goes on
           option set-on-error error
           # HAProxy sets only the variables it knows: those the handlers declare
-          register-var-names score deny plan
+          register-var-names score deny variant plan
           # above the agent's longest message deadline (dispatch.routes.lookup.deadlineMs, 600 ms), so the agent answers first
           timeout processing 900ms
           # HAProxy 2.6 needs these two; 3.1+ ignores them
@@ -225,7 +242,7 @@ class HaproxyConfigWriterTest {
           timeout idle 2m
           use-backend spoa-agents
 
-      # check: ip (IPV4|IPV6), ua (STRING, optional); sets txn.spoa.score (INT32), txn.spoa.deny (BOOL)
+      # check: ip (IPV4|IPV6), ua (STRING, optional); sets txn.spoa.score (INT32), txn.spoa.deny (BOOL), txn.spoa.variant (STRING)
       spoe-message check
           args ip=src ua=req.hdr(user-agent)
           event on-frontend-http-request
@@ -246,6 +263,7 @@ class HaproxyConfigWriterTest {
       # The agent's variables (option var-prefix spoa):
       #   txn.spoa.score (INT32), by check
       #   txn.spoa.deny (BOOL), by check
+      #   txn.spoa.variant (STRING), by check
       #   sess.spoa.plan (STRING), by lookup
       #   txn.spoa.score (unset), by lookup
       # Without an answer (agent down or too slow) they stay unset: write rules that then let requests
@@ -271,11 +289,23 @@ class HaproxyConfigWriterTest {
           http-request deny deny_status 403 if { var(txn.spoa.deny) -m bool }
           # http-after-response also decorates HAProxy's own responses (a deny above)
           http-after-response set-header X-Score %[var(txn.spoa.score)] if { var(txn.spoa.score) -m found }
+          # one rule per value: "use_backend be_%[var(txn.spoa.variant)]" works too, but explicit rules
+          # let "haproxy -c" check that every backend exists; unset (no answer): default_backend
+          use_backend be_a if { var(txn.spoa.variant) -m str a }
+          use_backend be_b if { var(txn.spoa.variant) -m str b }
           default_backend demo
 
       # stands in for your servers
       backend demo
           http-request return status 200 content-type text/plain string "hello from behind the agent"
+
+      # chosen when txn.spoa.variant is a; stands in for your servers too
+      backend be_a
+          http-request return status 200 content-type text/plain string "variant a"
+
+      # chosen when txn.spoa.variant is b; stands in for your servers too
+      backend be_b
+          http-request return status 200 content-type text/plain string "variant b"
 
       # the agent: SPOE over the spop multiplexer (HAProxy 3.1+)
       backend spoa-agents
@@ -297,12 +327,12 @@ class HaproxyConfigWriterTest {
           # txn.spoa.error is set when the agent fails or is too slow; the request then goes on
           option set-on-error error
           # HAProxy sets only the variables it knows: those the handlers declare
-          register-var-names score deny plan
+          register-var-names score deny variant plan
           # above the agent's longest message deadline (dispatch.routes.lookup.deadlineMs, 600 ms), so the agent answers first
           timeout processing 900ms
           use-backend spoa-agents
 
-      # check: ip (IPV4|IPV6), ua (STRING, optional); sets txn.spoa.score (INT32), txn.spoa.deny (BOOL)
+      # check: ip (IPV4|IPV6), ua (STRING, optional); sets txn.spoa.score (INT32), txn.spoa.deny (BOOL), txn.spoa.variant (STRING)
       spoe-message check
           args ip=src ua=req.hdr(user-agent)
           event on-frontend-http-request

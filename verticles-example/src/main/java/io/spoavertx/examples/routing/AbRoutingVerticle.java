@@ -34,16 +34,21 @@ public class AbRoutingVerticle extends VerticleBase {
     } catch (IllegalArgumentException | ClassCastException e) {
       return Future.failedFuture(new IllegalArgumentException("AbRoutingVerticle config: " + e.getMessage(), e));
     }
-    return SpoeHandlers.register(vertx, spec(config().getString("message", MESSAGE)), this::route).completion();
+    String[] variants = picker.variants().stream().map(VariantPicker.Variant::name).toArray(String[]::new);
+    return SpoeHandlers.register(vertx, spec(config().getString("message", MESSAGE), variants), this::route).completion();
   }
 
-  /** What HAProxy sends and gets: the uid cookie, the path and the client address; {@code variant}. */
-  static MessageSpec spec(String message) {
+  /**
+   * What HAProxy sends and gets: the uid cookie, the path and the client address; {@code variant},
+   * one of {@code variants}, each the name of a backend for HAProxy.
+   */
+  static MessageSpec spec(String message, String... variants) {
     return MessageSpec.builder(message)
         .arg("cookie", "req.cook(uid)", DataType.STRING)
         .arg("path", "path", DataType.STRING)
         .arg("ip", "src", DataType.IPV4, DataType.IPV6)
         .sets(Scope.TXN, "variant", DataType.STRING)
+        .choosesBackend("variant", variants)
         .responseHeader("variant", "X-Variant")
         .build();
   }
