@@ -183,7 +183,15 @@ public final class MessageSpec {
    */
   public record Arg(String name, String sample, boolean required, Set<DataType> types) {
 
-    /** Checks the argument and copies {@code types}. */
+    /**
+     * Checks the argument and copies {@code types}.
+     *
+     * @param name the argument name
+     * @param sample the HAProxy sample expression
+     * @param required whether the handler needs it
+     * @param types the SPOP types the handler accepts; empty: any
+     * @throws IllegalArgumentException naming what is wrong
+     */
     public Arg {
       if (name == null || name.isEmpty()) {
         throw new IllegalArgumentException("argument name must not be empty");
@@ -233,7 +241,17 @@ public final class MessageSpec {
       this(scope, name, type, null, 0, List.of());
     }
 
-    /** Checks the variable and copies {@code backends}. */
+    /**
+     * Checks the variable and copies {@code backends}.
+     *
+     * @param scope its scope
+     * @param name its name as the handler writes it
+     * @param type the SPOP type the handler sets; null for a variable it only unsets
+     * @param responseHeader the response header hint, or null
+     * @param denyStatus the deny status hint, or 0
+     * @param backends the backend values hint, or empty
+     * @throws IllegalArgumentException naming what is wrong
+     */
     public Var {
       Objects.requireNonNull(scope, "scope");
       Actions.checkName(name);

@@ -43,7 +43,11 @@ public final class LocalEndpoint implements Handler<LocalRequest> {
     return address;
   }
 
-  /** The handler's declaration, or null when it was registered without one. */
+  /**
+   * The handler's declaration.
+   *
+   * @return the declaration, or null when the handler was registered without one
+   */
   public MessageSpec spec() {
     return spec;
   }

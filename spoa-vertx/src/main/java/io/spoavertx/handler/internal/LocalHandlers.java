@@ -52,7 +52,15 @@ public final class LocalHandlers {
     return add(address, context, handler, null);
   }
 
-  /** {@link #add(String, Context, SpoeHandler)} with the handler's declaration ({@code spec} may be null). */
+  /**
+   * {@link #add(String, Context, SpoeHandler)} with the handler's declaration.
+   *
+   * @param address the event-bus address the handler answers at
+   * @param context the context it runs on
+   * @param handler the handler
+   * @param spec its declaration, or null
+   * @return the endpoint, to {@link #remove} it
+   */
   public LocalEndpoint add(String address, Context context, SpoeHandler handler, MessageSpec spec) {
     LocalEndpoint endpoint = new LocalEndpoint(address, context, handler, spec);
     if (!context.isEventLoopContext() || Vertx.currentContext() == context) {
@@ -111,6 +119,8 @@ public final class LocalHandlers {
   /**
    * The declarations of the handlers registered now, each once (instances of one handler declare
    * the same), sorted by message name.
+   *
+   * @return the declarations, unmodifiable
    */
   public List<MessageSpec> declaredSpecs() {
     Set<MessageSpec> specs = new HashSet<>();
