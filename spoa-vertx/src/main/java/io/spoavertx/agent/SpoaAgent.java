@@ -8,6 +8,7 @@ import io.spoavertx.handler.internal.LocalEndpoint;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.config.AgentConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.metrics.AgentStats;
 import io.spoavertx.metrics.SpoaMeters;
@@ -47,6 +48,7 @@ public final class SpoaAgent {
   private final Vertx vertx;
   private final AgentConfig config;
   private final Map<String, SpoeHandler> directHandlers = new LinkedHashMap<>();
+  private final Map<String, MessageSpec> directSpecs = new LinkedHashMap<>();
   private final Counters stats = new Counters();
   private final List<String> deployments = new ArrayList<>();
   private volatile int port = -1;
@@ -73,7 +75,35 @@ public final class SpoaAgent {
       throw new IllegalStateException("register direct handlers before start()");
     }
     directHandlers.put(messageName, handler);
+    directSpecs.remove(messageName); // a later registration without a declaration replaces it
     return this;
+  }
+
+  /**
+   * As {@link #directHandler(String, SpoeHandler)} for the message {@code spec} declares, keeping
+   * the declaration ({@link #declaredMessages()}). Register before {@link #start()}.
+   *
+   * @param spec what the handler expects and sets; its name is the message name
+   * @param handler the handler, which must not block
+   * @return this agent
+   */
+  public synchronized SpoaAgent directHandler(MessageSpec spec, SpoeHandler handler) {
+    directHandler(spec.name(), handler);
+    directSpecs.put(spec.name(), spec);
+    return this;
+  }
+
+  /**
+   * What the handlers of this agent declared: its direct handlers' and those registered in its
+   * Vert.x instance with {@link SpoeHandlers#register(Vertx, MessageSpec, SpoeHandler)}, each once,
+   * direct handlers first. Handlers on other cluster nodes are not known here.
+   *
+   * @return the declarations
+   */
+  public synchronized List<MessageSpec> declaredMessages() {
+    Set<MessageSpec> all = new LinkedHashSet<>(directSpecs.values());
+    all.addAll(SpoeHandlers.declaredMessages(vertx));
+    return List.copyOf(all);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.spoavertx.agent;
 
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.internal.EventBusCodecs;
@@ -17,6 +18,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,6 +49,45 @@ public final class SpoeHandlers {
   }
 
   /**
+   * Handles the message {@code spec} declares, at its default address {@code spoa.message.<name>},
+   * and keeps the declaration where the agent and {@code haproxy-config} read it
+   * ({@link #declaredMessages}) for as long as the handler is registered.
+   *
+   * @param vertx the Vert.x instance of the agent (or of a cluster node)
+   * @param spec what the handler expects and sets
+   * @param handler the handler
+   * @return the consumer; unregistering it forgets the handler and its declaration
+   */
+  public static MessageConsumer<SpoeMessage> register(Vertx vertx, MessageSpec spec, SpoeHandler handler) {
+    return registerAt(vertx, address(spec.name()), spec, handler);
+  }
+
+  /**
+   * As {@link #register(Vertx, MessageSpec, SpoeHandler)}, at {@code address} (a route configured
+   * in the agent: {@code dispatch.routes.<name>.address}).
+   *
+   * @param vertx the Vert.x instance of the agent (or of a cluster node)
+   * @param address the event-bus address the agent sends the message to
+   * @param spec what the handler expects and sets
+   * @param handler the handler
+   * @return the consumer; unregistering it forgets the handler and its declaration
+   */
+  public static MessageConsumer<SpoeMessage> registerAt(Vertx vertx, String address, MessageSpec spec, SpoeHandler handler) {
+    return doRegister(vertx, address, handler, Objects.requireNonNull(spec, "spec"));
+  }
+
+  /**
+   * The declarations of the handlers registered in {@code vertx} now (this JVM only), each once,
+   * sorted by message name. Handlers registered without a {@link MessageSpec} declare nothing.
+   *
+   * @param vertx a Vert.x instance
+   * @return the declarations
+   */
+  public static List<MessageSpec> declaredMessages(Vertx vertx) {
+    return LocalHandlers.of(vertx).declaredSpecs();
+  }
+
+  /**
    * Handles messages sent to {@code address} (a route configured in the agent). Called from a
    * verticle's {@code start()}, the handler runs on that verticle's context: the agent in this JVM
    * hands it the messages read on the same event loop directly, with no hop between threads
@@ -53,6 +95,10 @@ public final class SpoeHandlers {
    * and those read elsewhere as one task per read; other cluster nodes reach it over the event bus.
    */
   public static MessageConsumer<SpoeMessage> registerAt(Vertx vertx, String address, SpoeHandler handler) {
+    return doRegister(vertx, address, handler, null);
+  }
+
+  private static MessageConsumer<SpoeMessage> doRegister(Vertx vertx, String address, SpoeHandler handler, MessageSpec spec) {
     EventBusCodecs.register(vertx);
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
       if (m.body() instanceof MessageBatch batch) {
@@ -66,7 +112,7 @@ public final class SpoeHandlers {
     // Known to the agents of this JVM until unregistered or its verticle is undeployed.
     Context context = vertx.getOrCreateContext();
     LocalHandlers registry = LocalHandlers.of(vertx);
-    LocalEndpoint endpoint = registry.add(address, context, handler);
+    LocalEndpoint endpoint = registry.add(address, context, handler, spec);
     endpoint.consumer(consumer);
     VertxInternals.onUndeploy(context, () -> registry.remove(endpoint));
     @SuppressWarnings("unchecked")

@@ -351,9 +351,10 @@ public final class Actions {
 
   /**
    * HAProxy variable names are letters, digits, '.' and '_' (configuration.txt, "set-var"), of at
-   * most {@link #MAX_VAR_NAME_LENGTH} characters.
+   * most {@link #MAX_VAR_NAME_LENGTH} characters. Also checks the variables a {@link MessageSpec}
+   * declares.
    */
-  private static void checkName(String name) {
+  static void checkName(String name) {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("variable name must not be empty");
     }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +36,7 @@ import java.util.logging.LogManager;
  * java -jar agent.jar -conf conf/agent.json # a config file (or inline JSON)
  * java -jar agent.jar -conf ... -cluster    # clustered event bus
  * java -jar agent.jar -h                    # the options
+ * java -jar agent.jar haproxy-config -conf conf/agent.json --out haproxy/   # the HAProxy side
  * </pre>
  *
  * The config is read and validated before Vert.x starts, and fails closed: a {@code -conf} file
@@ -83,6 +85,9 @@ public final class SpoaLauncher {
 
   public static void main(String[] args) {
     configureLogging();
+    if (args.length > 0 && args[0].equals(HaproxyConfigCommand.NAME)) {
+      System.exit(HaproxyConfigCommand.run(Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.out, System.err));
+    }
     int code = launch(args, System.getenv(), System.out, System.err);
     if (code != 0) {
       System.exit(code);
@@ -183,6 +188,12 @@ public final class SpoaLauncher {
         "  -options FILE|JSON      Vert.x options (VertxOptions as JSON)",
         "  --debug                 print the stack trace of a startup error (or -Dspoa.debug=true)",
         "  -h, --help              this text",
+        "",
+        "Command:",
+        "  " + HaproxyConfigCommand.NAME + " [-conf FILE|JSON] [--haproxy 2.6|3.x] [--out DIR] ...",
+        "                          writes the HAProxy side of this agent (haproxy.cfg and its SPOE file)",
+        "                          from the config and the messages its handlers declare, and exits;",
+        "                          " + HaproxyConfigCommand.NAME + " -h lists its options",
         "",
         "The listener's instances are a config key (listener.instances), not an option: one agent",
         "per port.",

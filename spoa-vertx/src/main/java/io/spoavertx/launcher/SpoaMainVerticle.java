@@ -11,6 +11,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -101,7 +102,7 @@ public class SpoaMainVerticle extends VerticleBase {
       for (int i = 0; i < config.handlers().size(); i++) {
         int index = i;
         HandlerDeployment h = config.handlers().get(i);
-        chain = chain.compose(v -> deployHandler(index, h)).map(id -> handlers.add(new Deployed(h, id)));
+        chain = chain.compose(v -> deployHandler(vertx, index, h)).map(id -> handlers.add(new Deployed(h, id)));
       }
     }
     chain = chain.onSuccess(v -> handlersDeployed = true);
@@ -129,8 +130,9 @@ public class SpoaMainVerticle extends VerticleBase {
    * ({@link SpoaAgent#deployOnEveryEventLoop}), so that every listener instance has one on its own
    * event loop. A {@link ConfigException} from the verticle is reported under its place in the
    * config ({@code handlers[0].config.deny[1]: ...}); any other failure names the class.
+   * ({@link HandlerDeclarations} deploys them the same way.)
    */
-  private Future<String> deployHandler(int index, HandlerDeployment h) {
+  static Future<String> deployHandler(Vertx vertx, int index, HandlerDeployment h) {
     DeploymentOptions options = new DeploymentOptions()
         .setThreadingModel(h.vertxThreadingModel())
         .setConfig(new JsonObject(h.config()));
@@ -259,7 +261,7 @@ public class SpoaMainVerticle extends VerticleBase {
       if (kept[i] == null) {
         int index = i;
         HandlerDeployment h = next.handlers().get(i);
-        chain = chain.compose(v -> deployHandler(index, h)).map(id -> {
+        chain = chain.compose(v -> deployHandler(vertx, index, h)).map(id -> {
           Deployed d = new Deployed(h, id);
           started.add(d);
           kept[index] = d;

@@ -1,5 +1,6 @@
 package io.spoavertx.handler.internal;
 
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.SpoeHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -15,15 +16,18 @@ public final class LocalEndpoint implements Handler<LocalRequest> {
   private final String address;
   private final Context context;
   private final SpoeHandler handler;
+  /** What the handler declared it expects, or null (registered without a declaration). */
+  private final MessageSpec spec;
   /** The event loop's thread of an event-loop context, once known; null for worker and virtual-thread ones. */
   private volatile Thread eventLoop;
   volatile boolean removed;
   private volatile MessageConsumer<?> consumer;
 
-  LocalEndpoint(String address, Context context, SpoeHandler handler) {
+  LocalEndpoint(String address, Context context, SpoeHandler handler, MessageSpec spec) {
     this.address = address;
     this.context = context;
     this.handler = handler;
+    this.spec = spec;
   }
 
   void learnThread() {
@@ -34,6 +38,15 @@ public final class LocalEndpoint implements Handler<LocalRequest> {
 
   public String address() {
     return address;
+  }
+
+  /**
+   * The handler's declaration.
+   *
+   * @return the declaration, or null when the handler was registered without one
+   */
+  public MessageSpec spec() {
+    return spec;
   }
 
   /** The thread of its event loop, or null (a worker or virtual-thread handler, or not known yet). */

@@ -1,5 +1,6 @@
 package io.spoavertx.handler.internal;
 
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.SpoeHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -7,8 +8,11 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,7 +49,20 @@ public final class LocalHandlers {
    * from a task on the context (the event loop's thread is learnt there).
    */
   public LocalEndpoint add(String address, Context context, SpoeHandler handler) {
-    LocalEndpoint endpoint = new LocalEndpoint(address, context, handler);
+    return add(address, context, handler, null);
+  }
+
+  /**
+   * {@link #add(String, Context, SpoeHandler)} with the handler's declaration.
+   *
+   * @param address the event-bus address the handler answers at
+   * @param context the context it runs on
+   * @param handler the handler
+   * @param spec its declaration, or null
+   * @return the endpoint, to {@link #remove} it
+   */
+  public LocalEndpoint add(String address, Context context, SpoeHandler handler, MessageSpec spec) {
+    LocalEndpoint endpoint = new LocalEndpoint(address, context, handler, spec);
     if (!context.isEventLoopContext() || Vertx.currentContext() == context) {
       add(endpoint);
     } else {
@@ -97,6 +114,26 @@ public final class LocalHandlers {
   /** The handlers at {@code address} now (do not modify the array). */
   public LocalEndpoint[] endpoints(String address) {
     return byAddress.getOrDefault(address, NONE);
+  }
+
+  /**
+   * The declarations of the handlers registered now, each once (instances of one handler declare
+   * the same), sorted by message name.
+   *
+   * @return the declarations, unmodifiable
+   */
+  public List<MessageSpec> declaredSpecs() {
+    Set<MessageSpec> specs = new HashSet<>();
+    for (LocalEndpoint[] endpoints : byAddress.values()) {
+      for (LocalEndpoint e : endpoints) {
+        if (e.spec() != null) {
+          specs.add(e.spec());
+        }
+      }
+    }
+    List<MessageSpec> sorted = new ArrayList<>(specs);
+    sorted.sort(Comparator.comparing(MessageSpec::name).thenComparing(MessageSpec::toString));
+    return List.copyOf(sorted);
   }
 
   /** Every address with its handlers, for the startup line. */

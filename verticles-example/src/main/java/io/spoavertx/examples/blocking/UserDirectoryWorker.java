@@ -1,6 +1,8 @@
 package io.spoavertx.examples.blocking;
 
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.DataType;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
@@ -43,7 +45,20 @@ public class UserDirectoryWorker extends VerticleBase {
       directory = new FileUserDirectory(Path.of(cfg.getString("file", "conf/examples/users.csv")),
           cfg.getLong("latencyMs", 200L));
     }
-    return SpoeHandlers.register(vertx, cfg.getString("message", MESSAGE), this::lookup).completion();
+    return SpoeHandlers.register(vertx, spec(cfg.getString("message", MESSAGE)), this::lookup).completion();
+  }
+
+  /**
+   * What HAProxy sends and gets: the X-User header, only for requests that have one (the messages
+   * of one event share one ACK: the others are not delayed by the slow lookup); {@code plan}.
+   */
+  static MessageSpec spec(String message) {
+    return MessageSpec.builder(message)
+        .arg("user", "req.hdr(x-user)", DataType.STRING)
+        .when("{ req.hdr(x-user) -m found }")
+        .sets(Scope.TXN, "plan", DataType.STRING)
+        .responseHeader("plan", "X-Plan")
+        .build();
   }
 
   Future<Actions> lookup(SpoeMessage message) {

@@ -1,6 +1,8 @@
 package io.spoavertx.examples.cluster;
 
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.DataType;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
@@ -28,7 +30,17 @@ public class NodeTagVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject cfg = config();
     node = cfg.getString("node", defaultName());
-    return SpoeHandlers.register(vertx, cfg.getString("message", MESSAGE), this::answer).completion();
+    return SpoeHandlers.register(vertx, spec(cfg.getString("message", MESSAGE)), this::answer).completion();
+  }
+
+  /** What HAProxy sends and gets: an optional text to echo (the path here); {@code node} and {@code echo}. */
+  static MessageSpec spec(String message) {
+    return MessageSpec.builder(message)
+        .optionalArg("echo", "path", DataType.STRING)
+        .sets(Scope.TXN, "node", DataType.STRING)
+        .sets(Scope.TXN, "echo", DataType.STRING)
+        .responseHeader("node", "X-Node")
+        .build();
   }
 
   Future<Actions> answer(SpoeMessage message) {

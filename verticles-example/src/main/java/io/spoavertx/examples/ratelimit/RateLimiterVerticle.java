@@ -1,6 +1,8 @@
 package io.spoavertx.examples.ratelimit;
 
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.DataType;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
@@ -68,8 +70,24 @@ public class RateLimiterVerticle extends VerticleBase {
     }
     return created.compose(s -> {
       store = s;
-      return SpoeHandlers.register(vertx, cfg.getString("message", MESSAGE), this::check).completion();
+      return SpoeHandlers.register(vertx, spec(cfg.getString("message", MESSAGE)), this::check).completion();
     });
+  }
+
+  /**
+   * What HAProxy sends and gets: the key (here the client address; a header such as
+   * {@code req.hdr(x-api-key)} works too) and an optional cost; {@code limited} (HAProxy answers 429
+   * on it) and {@code remaining}.
+   */
+  static MessageSpec spec(String message) {
+    return MessageSpec.builder(message)
+        .arg("key", "src")
+        .optionalArg("cost", "int(1)", DataType.INT32, DataType.UINT32, DataType.INT64, DataType.UINT64)
+        .sets(Scope.TXN, "limited", DataType.BOOL)
+        .sets(Scope.TXN, "remaining", DataType.INT32)
+        .denies("limited", 429)
+        .responseHeader("remaining", "X-RateLimit-Remaining")
+        .build();
   }
 
   @Override

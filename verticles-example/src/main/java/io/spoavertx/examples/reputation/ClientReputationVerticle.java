@@ -2,6 +2,8 @@ package io.spoavertx.examples.reputation;
 
 import io.spoavertx.config.ConfigException;
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.DataType;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.agent.SpoeHandlers;
@@ -41,8 +43,24 @@ public class ClientReputationVerticle extends VerticleBase {
         boolean inFile = file != null && !cfg.containsKey(e.key().split("[.\\[]")[0]);
         return Future.failedFuture(inFile ? new ConfigException("file", "'" + file + "': " + e.key() + ": " + e.problem(), e) : e);
       }
-      return SpoeHandlers.register(vertx, cfg.getString("message", MESSAGE), SpoeHandler.sync(this::check)).completion();
+      return SpoeHandlers.register(vertx, spec(cfg.getString("message", MESSAGE)), SpoeHandler.sync(this::check)).completion();
     });
+  }
+
+  /**
+   * What HAProxy sends and gets: the client address, path and user agent; {@code score} and, for
+   * denied clients, {@code deny} (HAProxy answers 403 on it, and copies the score into X-Score).
+   */
+  static MessageSpec spec(String message) {
+    return MessageSpec.builder(message)
+        .arg("ip", "src", DataType.IPV4, DataType.IPV6)
+        .arg("path", "path", DataType.STRING)
+        .arg("ua", "req.hdr(user-agent)", DataType.STRING)
+        .sets(Scope.TXN, "score", DataType.INT32)
+        .sets(Scope.TXN, "deny", DataType.BOOL)
+        .denies("deny", 403)
+        .responseHeader("score", "X-Score")
+        .build();
   }
 
   /** Answers at once, into the action list the agent lends ({@link SpoeHandler#sync}): nothing to allocate for the answer. */

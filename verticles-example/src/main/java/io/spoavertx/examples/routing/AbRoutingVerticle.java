@@ -1,6 +1,8 @@
 package io.spoavertx.examples.routing;
 
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.DataType;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.agent.SpoeHandlers;
 import io.spoavertx.handler.SpoeMessage;
@@ -32,7 +34,23 @@ public class AbRoutingVerticle extends VerticleBase {
     } catch (IllegalArgumentException | ClassCastException e) {
       return Future.failedFuture(new IllegalArgumentException("AbRoutingVerticle config: " + e.getMessage(), e));
     }
-    return SpoeHandlers.register(vertx, config().getString("message", MESSAGE), this::route).completion();
+    String[] variants = picker.variants().stream().map(VariantPicker.Variant::name).toArray(String[]::new);
+    return SpoeHandlers.register(vertx, spec(config().getString("message", MESSAGE), variants), this::route).completion();
+  }
+
+  /**
+   * What HAProxy sends and gets: the uid cookie, the path and the client address; {@code variant},
+   * one of {@code variants}, each the name of a backend for HAProxy.
+   */
+  static MessageSpec spec(String message, String... variants) {
+    return MessageSpec.builder(message)
+        .arg("cookie", "req.cook(uid)", DataType.STRING)
+        .arg("path", "path", DataType.STRING)
+        .arg("ip", "src", DataType.IPV4, DataType.IPV6)
+        .sets(Scope.TXN, "variant", DataType.STRING)
+        .choosesBackend("variant", variants)
+        .responseHeader("variant", "X-Variant")
+        .build();
   }
 
   Future<Actions> route(SpoeMessage message) {

@@ -106,6 +106,26 @@ class FatJarIT {
     }
   }
 
+  @Test
+  void haproxyConfigWritesTheHaproxySideOfTheEmbeddedConfigAndExits(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path out = dir.resolve("haproxy");
+    try (AgentProcess p = AgentProcess.start(JAR, List.of("haproxy-config", "--engine", "reputation", "--out", out.toString()),
+        Map.of())) {
+      assertEquals(0, p.awaitExit(START), p.output());
+      assertTrue(p.output().contains("wrote " + out.resolve("haproxy.cfg")), p.output());
+      assertFalse(p.output().contains("listening on"), "no listener: " + p.output());
+      // the embedded default config is conf/examples/reputation.json
+      for (String file : List.of("haproxy.cfg", "spoe-reputation.conf")) {
+        assertEquals(Files.readString(repoRoot().resolve("conf/haproxy/reputation/" + file)), Files.readString(out.resolve(file)));
+      }
+    }
+    try (AgentProcess p = AgentProcess.start(JAR, List.of("haproxy-config", "-conf", "{}"), Map.of())) {
+      assertEquals("invalid agent config: handlers: the config deploys no handler verticles: no message is declared, "
+          + "nothing to write", oneLineFailure(p, 2));
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Config fails closed; one-line startup errors
 
