@@ -15,7 +15,7 @@ public interface SpoeHandler {
   /**
    * A handler that answers on the calling thread by adding its actions to a list the agent lends
    * it: {@code SpoeHandler.sync((m, actions) -> actions.setVar(Scope.TXN, "score", score(m)))}.
-   * Registered like any handler (a direct handler, or {@link SpoeHandlers#register} in this JVM),
+   * Registered like any handler (a direct handler, or {@link io.spoavertx.agent.SpoeHandlers#register} in this JVM),
    * it costs no allocation per message: the agent reuses the list, as it reuses the message view,
    * for a later message once this one's ACK is written. The list is the handler's only during
    * the call: keep no reference to it. Returning normally answers; throwing fails the message (no
