@@ -44,7 +44,7 @@ final class UnregisteringConsumer implements MessageConsumer<SpoeMessage> {
     throw new UnsupportedOperationException("the SPOE handler is set by SpoeHandlers.register");
   }
 
-  @Override
+  // not @Override: MessageConsumer has it from Vert.x 5.1 on, and the library builds with 5.0 too
   public MessageConsumer<SpoeMessage> processor(Function<Message<SpoeMessage>, Future<?>> processor) {
     throw new UnsupportedOperationException("the SPOE handler is set by SpoeHandlers.register");
   }

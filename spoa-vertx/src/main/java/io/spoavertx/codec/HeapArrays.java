@@ -5,6 +5,10 @@ import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 /**
  * The {@code byte[]} behind a heap {@link Buffer}, so that the codec's per-byte loops index an
  * array instead of going through the Buffer, its ByteBuf, slices and their bounds and liveness
@@ -21,22 +25,33 @@ import io.vertx.core.internal.buffer.BufferInternal;
  */
 public final class HeapArrays {
 
+  /**
+   * The Netty buffer behind a Vert.x one: {@code BufferInternal.unwrap()} (Vert.x 5.1 and later),
+   * else {@code getByteBuf()} (5.0, which makes a duplicate per call: same array, one small object).
+   * Looked up rather than called, so that the library compiles against 5.0 too; a static final
+   * handle is inlined like a direct call.
+   */
+  private static final MethodHandle UNWRAP = lookUp("unwrap");
+  private static final MethodHandle NETTY_BUFFER = UNWRAP != null ? UNWRAP : lookUp("getByteBuf");
+
   /** Whether {@code BufferInternal} is used (see the class comment). */
-  public static final boolean INTERNALS = probe();
+  public static final boolean INTERNALS = NETTY_BUFFER != null;
+
+  /** Whether {@link #array} and {@link #offset} allocate nothing (Vert.x 5.1 and later). */
+  public static final boolean ALLOCATION_FREE = UNWRAP != null;
 
   private HeapArrays() {
   }
 
-  private static boolean probe() {
+  private static MethodHandle lookUp(String method) {
     if ("false".equals(System.getProperty("spoa.vertxInternals"))) {
-      return false;
+      return null;
     }
     try {
-      BufferInternal.class.getMethod("unwrap");
       BufferInternal.class.getMethod("buffer", ByteBuf.class);
-      return true;
-    } catch (NoSuchMethodException | LinkageError e) {
-      return false;
+      return MethodHandles.publicLookup().findVirtual(BufferInternal.class, method, MethodType.methodType(ByteBuf.class));
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
     }
   }
 
@@ -72,7 +87,12 @@ public final class HeapArrays {
 
   private static ByteBuf heap(Buffer buf) {
     if (INTERNALS && buf instanceof BufferInternal internal) {
-      ByteBuf bb = internal.unwrap();
+      ByteBuf bb;
+      try {
+        bb = (ByteBuf) NETTY_BUFFER.invokeExact(internal);
+      } catch (Throwable t) {
+        throw new IllegalStateException(t);
+      }
       return bb.hasArray() ? bb : null;
     }
     return null;

@@ -3,7 +3,6 @@ package io.spoavertx.codec;
 import io.spoavertx.testing.Allocations;
 import io.spoavertx.testing.GoldenFrames;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,6 +15,7 @@ class AllocationPinningTest {
   @BeforeAll
   static void supported() {
     Assumptions.assumeTrue(Allocations.isSupported(), "JVM cannot count allocated bytes per thread");
+    Assumptions.assumeTrue(HeapArrays.ALLOCATION_FREE, "Vert.x 5.0: a buffer's array costs a Netty duplicate per read; the pins hold from 5.1 on");
   }
 
   @Test
@@ -47,7 +47,7 @@ class AllocationPinningTest {
   void writingAnAckIntoAReusedBufferAllocatesNothing() {
     Buffer out = Buffer.buffer(1024);
     long bytes = Allocations.bytesAllocatedBy(() -> {
-      ((BufferInternal) out).unwrap().clear();
+      TestBuffers.clear(out);
       int start = SpopWriter.beginFrame(out, FrameType.ACK, 1234, 1);
       SpopWriter.beginSetVar(out, 2, "score");
       SpopWriter.writeInt64(out, 42);

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spoavertx.codec.FrameHeader;
+import io.spoavertx.codec.HeapArrays;
 import io.spoavertx.codec.NotifyScanner;
 import io.spoavertx.codec.SpopReader;
+import io.spoavertx.codec.TestBuffers;
 import io.spoavertx.testing.Allocations;
 import io.spoavertx.testing.SpopClientCodec;
 import io.spoavertx.testing.load.LoadOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class HandlerAllocationPinningTest {
   @BeforeAll
   static void supported() {
     Assumptions.assumeTrue(Allocations.isSupported(), "JVM cannot count allocated bytes per thread");
+    Assumptions.assumeTrue(HeapArrays.ALLOCATION_FREE, "Vert.x 5.0: a buffer's array costs a Netty duplicate per read; the pins hold from 5.1 on");
   }
 
   /** The agent's view of message 2 of the golden NOTIFY: port, hdrs, neg, flag, v4, v6, blob, method, absent. */
@@ -156,7 +158,7 @@ class HandlerAllocationPinningTest {
     Buffer out = Buffer.buffer(256);
     EventBusCodecs.ActionsCodecImpl codec = new EventBusCodecs.ActionsCodecImpl();
     long bytes = Allocations.bytesAllocatedBy(() -> {
-      ((BufferInternal) out).unwrap().clear();
+      TestBuffers.clear(out);
       longSink += a.encodedLength();
       a.writeTo(out);
       codec.encodeToWire(out, a);
