@@ -62,6 +62,13 @@ public final class SpoaAgent {
     this.config = config;
   }
 
+  /**
+   * Creates an agent; nothing listens before {@link #start()}.
+   *
+   * @param vertx  the Vert.x instance to run in
+   * @param config the configuration, e.g. {@link AgentConfig#DEFAULT}
+   * @return the agent
+   */
   public static SpoaAgent create(Vertx vertx, AgentConfig config) {
     return new SpoaAgent(vertx, config);
   }
@@ -69,6 +76,11 @@ public final class SpoaAgent {
   /**
    * Answers messages named {@code messageName} in-process, on the connection's event loop: the
    * fastest path, for handlers that do not block. Register before {@link #start()}.
+   *
+   * @param messageName the SPOE message name
+   * @param handler     the handler, which must not block
+   * @return this agent
+   * @throws IllegalStateException if the agent is started
    */
   public synchronized SpoaAgent directHandler(String messageName, SpoeHandler handler) {
     if (started) {
@@ -109,13 +121,20 @@ public final class SpoaAgent {
   /**
    * Where the agent's meters go (see {@link SpoaMeters}). By default, with {@code metrics.enabled},
    * the registry of Vert.x's Micrometer metrics if they are on; set one to export elsewhere.
+   *
+   * @param registry the registry
+   * @return this agent
    */
   public synchronized SpoaAgent meterRegistry(MeterRegistry registry) {
     this.meterRegistry = registry;
     return this;
   }
 
-  /** Binds the listener with the configured number of instances; completes with the bound port. */
+  /**
+   * Binds the listener with the configured number of instances.
+   *
+   * @return the bound port; fails if already started or the port cannot be bound
+   */
   public synchronized Future<Integer> start() {
     if (started) {
       return Future.failedFuture(new IllegalStateException("already started"));
@@ -195,36 +214,59 @@ public final class SpoaAgent {
    * {@code options} says of instances), so that every listener instance has one on its own event
    * loop and handles the messages it reads without a hop between threads. The launcher deploys
    * its {@code handlers} this way unless their {@code instances} is set.
+   *
+   * @param vertx        the Vert.x instance
+   * @param verticleName the verticle's name, e.g. its class name
+   * @param options      the deployment options; their instances are overridden
+   * @return the deployment id
    */
   public static Future<String> deployOnEveryEventLoop(Vertx vertx, String verticleName, DeploymentOptions options) {
     return vertx.deployVerticle(verticleName, new DeploymentOptions(options).setInstances(EventLoops.count(vertx)));
   }
 
-  /** As {@link #deployOnEveryEventLoop(Vertx, String, DeploymentOptions)}, for a verticle supplier. */
+  /**
+   * As {@link #deployOnEveryEventLoop(Vertx, String, DeploymentOptions)}, for a verticle supplier.
+   *
+   * @param vertx    the Vert.x instance
+   * @param verticle supplies one verticle per instance
+   * @param options  the deployment options; their instances are overridden
+   * @return the deployment id
+   */
   public static Future<String> deployOnEveryEventLoop(Vertx vertx, Supplier<? extends Deployable> verticle,
                                                      DeploymentOptions options) {
     return vertx.deployVerticle(verticle, new DeploymentOptions(options).setInstances(EventLoops.count(vertx)));
   }
 
-  /** The number of event loops of {@code vertx}: the instances {@link #deployOnEveryEventLoop} deploys. */
+  /**
+   * The number of event loops of {@code vertx}: the instances {@link #deployOnEveryEventLoop} deploys.
+   *
+   * @param vertx the Vert.x instance
+   * @return the number of event loops
+   */
   public static int eventLoops(Vertx vertx) {
     return EventLoops.count(vertx);
   }
 
-  /** The bound port, or -1 before {@link #start()} completes. */
+  /** {@return the bound port, or -1 before {@link #start()} completes} */
   public int port() {
     return port;
   }
 
+  /** {@return the agent's counters (connections, frames, outcomes, latency)} */
   public AgentStats stats() {
     return stats;
   }
 
+  /** {@return the configuration the agent was created with} */
   public AgentConfig config() {
     return config;
   }
 
-  /** Closes the listener and its connections. */
+  /**
+   * Closes the listener and its connections.
+   *
+   * @return completes once the listener instances are undeployed
+   */
   public synchronized Future<Void> stop() {
     List<Future<Void>> undeploys = new ArrayList<>();
     for (String id : deployments) {

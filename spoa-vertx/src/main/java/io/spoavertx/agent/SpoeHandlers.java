@@ -38,12 +38,24 @@ public final class SpoeHandlers {
   private SpoeHandlers() {
   }
 
-  /** The default address of a message name: {@code spoa.message.<name>}. */
+  /**
+   * The default address of a message name.
+   *
+   * @param messageName the SPOE message name
+   * @return {@code spoa.message.<name>}
+   */
   public static String address(String messageName) {
     return DEFAULT_ADDRESS_PREFIX + messageName;
   }
 
-  /** Handles messages named {@code messageName} sent to their default address. */
+  /**
+   * Handles messages named {@code messageName} sent to their default address.
+   *
+   * @param vertx       the Vert.x instance of the agent (or of a cluster node)
+   * @param messageName the SPOE message name
+   * @param handler     the handler
+   * @return the consumer; unregistering it forgets the handler
+   */
   public static MessageConsumer<SpoeMessage> register(Vertx vertx, String messageName, SpoeHandler handler) {
     return registerAt(vertx, address(messageName), handler);
   }
@@ -93,6 +105,11 @@ public final class SpoeHandlers {
    * hands it the messages read on the same event loop directly, with no hop between threads
    * (deploy one instance per event loop: {@link io.spoavertx.agent.SpoaAgent#deployOnEveryEventLoop}),
    * and those read elsewhere as one task per read; other cluster nodes reach it over the event bus.
+   *
+   * @param vertx   the Vert.x instance of the agent (or of a cluster node)
+   * @param address the event-bus address the agent sends the message to
+   * @param handler the handler
+   * @return the consumer; unregistering it forgets the handler
    */
   public static MessageConsumer<SpoeMessage> registerAt(Vertx vertx, String address, SpoeHandler handler) {
     return doRegister(vertx, address, handler, null);

@@ -34,8 +34,19 @@ public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, Di
     MAPPER.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
   }
 
+  /** All defaults. */
   public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null, null, null);
 
+  /**
+   * Applies the defaults to null parts.
+   *
+   * @param listener listener options; null for the defaults
+   * @param protocol protocol options; null for the defaults
+   * @param dispatch dispatch options; null for the defaults
+   * @param handlers handler verticles to deploy; null for none
+   * @param metrics  metrics options; null for the defaults
+   * @param cluster  cluster options; null for the defaults
+   */
   public AgentConfig {
     listener = orDefault(listener, ListenerOptions.DEFAULT);
     protocol = orDefault(protocol, ProtocolOptions.DEFAULT);
@@ -45,11 +56,24 @@ public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, Di
     cluster = orDefault(cluster, ClusterOptions.DEFAULT);
   }
 
+  /**
+   * Parses and validates, as {@link #fromJson(String)}.
+   *
+   * @param json the configuration; null for the defaults
+   * @return the configuration
+   * @throws ConfigException naming the key and what is wrong with it
+   */
   public static AgentConfig fromJson(JsonObject json) {
     return fromJson(json == null ? "{}" : json.encode());
   }
 
-  /** Parses and validates; a {@link ConfigException} names the key and what is wrong with it. */
+  /**
+   * Parses and validates; a {@link ConfigException} names the key and what is wrong with it.
+   *
+   * @param json the JSON document; an empty document or {@code null} gives the defaults
+   * @return the configuration
+   * @throws ConfigException naming the key and what is wrong with it
+   */
   public static AgentConfig fromJson(String json) {
     JsonNode tree;
     try {
@@ -141,6 +165,7 @@ public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, Di
     return s.length() > 60 ? s.substring(0, 57) + "..." : s;
   }
 
+  /** {@return this configuration as JSON, every default filled in} */
   public JsonObject toJson() {
     try {
       return new JsonObject(MAPPER.writeValueAsString(this));
@@ -149,22 +174,47 @@ public record AgentConfig(ListenerOptions listener, ProtocolOptions protocol, Di
     }
   }
 
+  /**
+   * {@return a copy with other listener options}
+   *
+   * @param l the listener options
+   */
   public AgentConfig withListener(ListenerOptions l) {
     return new AgentConfig(l, protocol, dispatch, handlers, metrics, cluster);
   }
 
+  /**
+   * {@return a copy with other protocol options}
+   *
+   * @param p the protocol options
+   */
   public AgentConfig withProtocol(ProtocolOptions p) {
     return new AgentConfig(listener, p, dispatch, handlers, metrics, cluster);
   }
 
+  /**
+   * {@return a copy with other dispatch options}
+   *
+   * @param d the dispatch options
+   */
   public AgentConfig withDispatch(DispatchOptions d) {
     return new AgentConfig(listener, protocol, d, handlers, metrics, cluster);
   }
 
+  /**
+   * {@return a copy with other metrics options}
+   *
+   * @param m the metrics options
+   */
   public AgentConfig withMetrics(MetricsOptions m) {
     return new AgentConfig(listener, protocol, dispatch, handlers, m, cluster);
   }
 
+  /**
+   * {@return a copy with other cluster options}
+   *
+   * @param c the cluster options
+   */
   public AgentConfig withCluster(ClusterOptions c) {
     return new AgentConfig(listener, protocol, dispatch, handlers, metrics, c);
   }

@@ -12,8 +12,16 @@ import static io.spoavertx.config.Check.orDefault;
  */
 public record ClusterOptions(String role, Boolean preferLocal) {
 
+  /** All defaults. */
   public static final ClusterOptions DEFAULT = new ClusterOptions(null, null);
 
+  /**
+   * Applies the defaults to null components and validates the others.
+   *
+   * @param role        {@code both}, {@code agent} or {@code handlers}; null for {@code both}
+   * @param preferLocal null for true
+   * @throws IllegalArgumentException if the role is unknown; the message starts with its key
+   */
   public ClusterOptions {
     role = orDefault(role, "both");
     if (!role.equals("both") && !role.equals("agent") && !role.equals("handlers")) {
@@ -22,10 +30,12 @@ public record ClusterOptions(String role, Boolean preferLocal) {
     preferLocal = orDefault(preferLocal, true);
   }
 
+  /** {@return true if this node runs the listener (role {@code both} or {@code agent})} */
   public boolean runsListener() {
     return !role.equals("handlers");
   }
 
+  /** {@return true if this node runs the handler verticles (role {@code both} or {@code handlers})} */
   public boolean runsHandlers() {
     return !role.equals("agent");
   }

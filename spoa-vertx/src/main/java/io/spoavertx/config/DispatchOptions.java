@@ -15,8 +15,17 @@ import java.util.Map;
  */
 public record DispatchOptions(Long deadlineMs, String addressPrefix, Map<String, RouteOptions> routes) {
 
+  /** All defaults. */
   public static final DispatchOptions DEFAULT = new DispatchOptions(null, null, null);
 
+  /**
+   * Applies the defaults to null components and validates the others.
+   *
+   * @param deadlineMs    null for 500
+   * @param addressPrefix null for {@code spoa.message.}
+   * @param routes        per message name; null for none
+   * @throws IllegalArgumentException if the deadline is not positive or a route is null; the message starts with its key
+   */
   public DispatchOptions {
     deadlineMs = positive("deadlineMs", orDefault(deadlineMs, 500L));
     addressPrefix = orDefault(addressPrefix, "spoa.message.");
@@ -28,6 +37,11 @@ public record DispatchOptions(Long deadlineMs, String addressPrefix, Map<String,
     }
   }
 
+  /**
+   * {@return a copy with another deadline}
+   *
+   * @param ms the deadline, positive
+   */
   public DispatchOptions withDeadlineMs(long ms) {
     return new DispatchOptions(ms, addressPrefix, routes);
   }

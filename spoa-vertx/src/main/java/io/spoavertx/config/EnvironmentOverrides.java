@@ -54,7 +54,7 @@ public final class EnvironmentOverrides {
   private EnvironmentOverrides() {
   }
 
-  /** Every variable and the key it sets, aliases included, sorted by variable. */
+  /** {@return every variable and the key it sets, aliases included, sorted by variable} */
   public static Map<String, String> variables() {
     Map<String, String> out = new TreeMap<>();
     BY_VARIABLE.forEach((v, leaf) -> out.put(v, leaf.key()));
@@ -62,13 +62,18 @@ public final class EnvironmentOverrides {
     return Collections.unmodifiableMap(out);
   }
 
-  /** The variable of a key ({@code listener.port} → {@code SPOA_LISTENER_PORT}), or null if it has none. */
+  /**
+   * The variable of a key, e.g. {@code listener.port} → {@code SPOA_LISTENER_PORT}.
+   *
+   * @param key the dotted path of a key
+   * @return the variable, or null if the key has none
+   */
   public static String variableOf(String key) {
     String v = PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT);
     return BY_VARIABLE.containsKey(v) ? v : null;
   }
 
-  /** The aliases kept from earlier versions, and their keys. */
+  /** {@return the aliases kept from earlier versions, and their keys} */
   public static Map<String, String> aliases() {
     return Collections.unmodifiableMap(ALIASES);
   }
@@ -76,6 +81,9 @@ public final class EnvironmentOverrides {
   /**
    * A copy of {@code config} with the values {@code env} gives; {@code config} is not changed.
    *
+   * @param config the configuration, as read from the file
+   * @param env    the environment, e.g. {@code System.getenv()}
+   * @return the configuration with the overrides
    * @throws ConfigException naming the variable and the key, for a value of the wrong type, a
    *     file that cannot be read, or a key given twice (a variable and its {@code _FILE}, or an
    *     alias and the variable)
@@ -92,7 +100,12 @@ public final class EnvironmentOverrides {
     return out;
   }
 
-  /** {@code SPOA_*} variables in {@code env} that set no key (a typo, most likely), sorted. */
+  /**
+   * The {@code SPOA_*} variables in {@code env} that set no key (a typo, most likely).
+   *
+   * @param env the environment
+   * @return their names, sorted
+   */
   public static List<String> unknownVariables(Map<String, String> env) {
     List<String> out = new ArrayList<>();
     for (String name : new TreeMap<>(env).keySet()) {

@@ -20,6 +20,15 @@ import java.util.Map;
 public record HandlerDeployment(@JsonProperty("class") String className, Integer instances, Map<String, Object> config,
                                 String threadingModel) {
 
+  /**
+   * Applies the defaults to null components and validates the others.
+   *
+   * @param className      fully qualified verticle class, required
+   * @param instances      1..1024, or null for one per event loop
+   * @param config         the verticle's {@code config()}; null for empty
+   * @param threadingModel null for {@code event-loop}
+   * @throws IllegalArgumentException if the class is missing or a value is invalid; the message starts with its key
+   */
   public HandlerDeployment {
     if (className == null || className.isBlank()) {
       throw new IllegalArgumentException("class: is required");
@@ -33,7 +42,7 @@ public record HandlerDeployment(@JsonProperty("class") String className, Integer
     }
   }
 
-  /** The Vert.x threading model to deploy with. */
+  /** {@return the Vert.x threading model to deploy with} */
   public io.vertx.core.ThreadingModel vertxThreadingModel() {
     switch (threadingModel) {
       case "worker": return io.vertx.core.ThreadingModel.WORKER;

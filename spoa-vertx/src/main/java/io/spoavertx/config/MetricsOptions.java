@@ -14,11 +14,21 @@ import static io.spoavertx.config.Check.range;
  */
 public record MetricsOptions(Boolean enabled, String host, Integer port, String path) {
 
+  /** All defaults. */
   public static final MetricsOptions DEFAULT = new MetricsOptions(null, null, null, null);
 
   /** Path of the health endpoint on the metrics server: 200 when ready, 503 otherwise. */
   public static final String HEALTH_PATH = "/health";
 
+  /**
+   * Applies the defaults to null components and validates the others.
+   *
+   * @param enabled null for true
+   * @param host    null for {@code 127.0.0.1}
+   * @param port    0..65535; null for 9464
+   * @param path    starts with {@code /}, not {@value #HEALTH_PATH}; null for {@code /metrics}
+   * @throws IllegalArgumentException if a value is invalid; the message starts with its key
+   */
   public MetricsOptions {
     enabled = orDefault(enabled, true);
     host = orDefault(host, "127.0.0.1");
@@ -32,10 +42,20 @@ public record MetricsOptions(Boolean enabled, String host, Integer port, String 
     }
   }
 
+  /**
+   * {@return a copy with another port}
+   *
+   * @param newPort the port, 0 for a free one
+   */
   public MetricsOptions withPort(int newPort) {
     return new MetricsOptions(enabled, host, newPort, path);
   }
 
+  /**
+   * {@return a copy, enabled or not}
+   *
+   * @param on true to serve metrics
+   */
   public MetricsOptions withEnabled(boolean on) {
     return new MetricsOptions(on, host, port, path);
   }

@@ -26,8 +26,22 @@ public record ProtocolOptions(Integer maxFrameSize, Boolean pipelining, Boolean 
                               Long idleTimeoutMs, Integer maxInFlightPerConnection, Integer maxReassembledSize,
                               Integer maxInFlightTotal) {
 
+  /** All defaults. */
   public static final ProtocolOptions DEFAULT = new ProtocolOptions(null, null, null, null, null, null, null, null);
 
+  /**
+   * Applies the defaults to null components and validates the others.
+   *
+   * @param maxFrameSize             256..16 MiB; null for 16380
+   * @param pipelining               null for true
+   * @param fragmentation            null for false
+   * @param helloTimeoutMs           positive; null for 10000
+   * @param idleTimeoutMs            0 or more; null for 0 (disabled)
+   * @param maxInFlightPerConnection null for 256
+   * @param maxReassembledSize       null for 1 MiB
+   * @param maxInFlightTotal         null for 100000
+   * @throws IllegalArgumentException if a value is out of range; the message starts with its key
+   */
   public ProtocolOptions {
     maxFrameSize = range("maxFrameSize", orDefault(maxFrameSize, 16380), 256, 16 * 1024 * 1024);
     pipelining = orDefault(pipelining, true);
@@ -39,36 +53,71 @@ public record ProtocolOptions(Integer maxFrameSize, Boolean pipelining, Boolean 
     maxInFlightTotal = range("maxInFlightTotal", orDefault(maxInFlightTotal, 100_000), 1, 1 << 30);
   }
 
+  /**
+   * {@return a copy with another max frame size}
+   *
+   * @param size the largest frame, 256..16 MiB
+   */
   public ProtocolOptions withMaxFrameSize(int size) {
     return new ProtocolOptions(size, pipelining, fragmentation, helloTimeoutMs, idleTimeoutMs,
         maxInFlightPerConnection, maxReassembledSize, maxInFlightTotal);
   }
 
+  /**
+   * {@return a copy with fragmentation on or off}
+   *
+   * @param on true to announce and reassemble fragments
+   */
   public ProtocolOptions withFragmentation(boolean on) {
     return new ProtocolOptions(maxFrameSize, pipelining, on, helloTimeoutMs, idleTimeoutMs,
         maxInFlightPerConnection, maxReassembledSize, maxInFlightTotal);
   }
 
+  /**
+   * {@return a copy with another HELLO timeout}
+   *
+   * @param ms the timeout, positive
+   */
   public ProtocolOptions withHelloTimeoutMs(long ms) {
     return new ProtocolOptions(maxFrameSize, pipelining, fragmentation, ms, idleTimeoutMs,
         maxInFlightPerConnection, maxReassembledSize, maxInFlightTotal);
   }
 
+  /**
+   * {@return a copy with another limit on NOTIFYs in flight over all connections}
+   *
+   * @param n the limit
+   */
   public ProtocolOptions withMaxInFlightTotal(int n) {
     return new ProtocolOptions(maxFrameSize, pipelining, fragmentation, helloTimeoutMs, idleTimeoutMs,
         maxInFlightPerConnection, maxReassembledSize, n);
   }
 
+  /**
+   * {@return a copy with another idle timeout}
+   *
+   * @param ms the timeout, 0 to disable
+   */
   public ProtocolOptions withIdleTimeoutMs(long ms) {
     return new ProtocolOptions(maxFrameSize, pipelining, fragmentation, helloTimeoutMs, ms,
         maxInFlightPerConnection, maxReassembledSize, maxInFlightTotal);
   }
 
+  /**
+   * {@return a copy with another limit on reassembled NOTIFYs}
+   *
+   * @param n the largest payload, in bytes
+   */
   public ProtocolOptions withMaxReassembledSize(int n) {
     return new ProtocolOptions(maxFrameSize, pipelining, fragmentation, helloTimeoutMs, idleTimeoutMs,
         maxInFlightPerConnection, n, maxInFlightTotal);
   }
 
+  /**
+   * {@return a copy with another limit on NOTIFYs in flight per connection}
+   *
+   * @param n the limit
+   */
   public ProtocolOptions withMaxInFlightPerConnection(int n) {
     return new ProtocolOptions(maxFrameSize, pipelining, fragmentation, helloTimeoutMs, idleTimeoutMs,
         n, maxReassembledSize, maxInFlightTotal);

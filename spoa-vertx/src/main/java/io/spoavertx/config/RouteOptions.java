@@ -13,6 +13,14 @@ import static io.spoavertx.config.Check.positive;
  */
 public record RouteOptions(String address, Long deadlineMs, String handler) {
 
+  /**
+   * Validates the route.
+   *
+   * @param address    event-bus address, or null for the default
+   * @param deadlineMs deadline, or null for the dispatch deadline
+   * @param handler    class name of an in-process handler, or null
+   * @throws IllegalArgumentException if a value is blank or not positive, or both address and handler are given
+   */
   public RouteOptions {
     if (address != null && address.isBlank()) {
       throw new IllegalArgumentException("address: must not be blank");
@@ -28,7 +36,12 @@ public record RouteOptions(String address, Long deadlineMs, String handler) {
     }
   }
 
-  /** An event-bus route: address (null for the default) and deadline (null for the default). */
+  /**
+   * An event-bus route.
+   *
+   * @param address    event-bus address, or null for the default
+   * @param deadlineMs deadline, or null for the dispatch deadline
+   */
   public RouteOptions(String address, Long deadlineMs) {
     this(address, deadlineMs, null);
   }

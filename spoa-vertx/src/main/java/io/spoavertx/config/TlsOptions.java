@@ -11,6 +11,15 @@ package io.spoavertx.config;
  */
 public record TlsOptions(String keyStore, String keyStorePassword, String certPath, String keyPath) {
 
+  /**
+   * Checks that exactly one of the key store and the PEM pair is given.
+   *
+   * @param keyStore         path of a PKCS#12 file, or null
+   * @param keyStorePassword its password, or null
+   * @param certPath         path of a PEM certificate chain, or null
+   * @param keyPath          path of the PEM private key, or null
+   * @throws IllegalArgumentException if both or neither are given, or half of the PEM pair
+   */
   public TlsOptions {
     boolean store = keyStore != null;
     boolean pem = certPath != null || keyPath != null;

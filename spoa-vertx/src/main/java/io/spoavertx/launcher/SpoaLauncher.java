@@ -83,6 +83,11 @@ public final class SpoaLauncher {
   private SpoaLauncher() {
   }
 
+  /**
+   * Runs the agent, or the {@code haproxy-config} command, and exits with a non-zero status on failure.
+   *
+   * @param args the command line, see the class comment
+   */
   public static void main(String[] args) {
     configureLogging();
     if (args.length > 0 && args[0].equals(HaproxyConfigCommand.NAME)) {

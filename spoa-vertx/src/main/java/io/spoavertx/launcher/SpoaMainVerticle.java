@@ -68,12 +68,16 @@ public class SpoaMainVerticle extends VerticleBase {
     this(null);
   }
 
-  /** Runs the agent described by {@code config} (the verticle's JSON config is not read). */
+  /**
+   * Runs the agent described by {@code config} (the verticle's JSON config is not read).
+   *
+   * @param config the configuration
+   */
   public SpoaMainVerticle(AgentConfig config) {
     this.given = config;
   }
 
-  /** The running agent (after start); null on a {@code cluster.role} {@code handlers} node. */
+  /** {@return the running agent (after start); null on a {@code cluster.role} {@code handlers} node} */
   public SpoaAgent agent() {
     return agent;
   }
@@ -180,6 +184,8 @@ public class SpoaMainVerticle extends VerticleBase {
    * What {@code GET /health} answers: {@code status} {@code UP} when the listener is bound (on
    * nodes that run one), every handler verticle of the config is deployed, the node has joined
    * its cluster (when clustered) and it is not stopping; {@code DOWN} otherwise.
+   *
+   * @return the status and, per part, whether it is up
    */
   public JsonObject health() {
     AgentConfig config = running;
@@ -201,7 +207,7 @@ public class SpoaMainVerticle extends VerticleBase {
     return new JsonObject().put("status", up ? "UP" : "DOWN").mergeIn(h);
   }
 
-  /** Port of the metrics endpoint, or -1 when metrics are off. */
+  /** {@return the port of the metrics endpoint, or -1 when metrics are off} */
   public int metricsPort() {
     return metricsServer == null ? -1 : metricsServer.actualPort();
   }
@@ -216,6 +222,9 @@ public class SpoaMainVerticle extends VerticleBase {
    * <p>A config that does not validate, or a new handler verticle that fails to start, is refused
    * with the same one-line error as at startup (the future fails with the {@link ConfigException});
    * the handlers that run stay as they were. Reloads run one at a time, in call order.
+   *
+   * @param newConfig the new configuration, as JSON
+   * @return completes once applied; fails if refused
    */
   public Future<Void> reload(JsonObject newConfig) {
     Promise<Void> done = Promise.promise();

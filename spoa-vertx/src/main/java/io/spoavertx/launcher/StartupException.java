@@ -16,7 +16,9 @@ import java.nio.channels.UnresolvedAddressException;
  */
 public final class StartupException extends RuntimeException {
 
+  /** The part that could not start. */
   private final String part;
+  /** Whether the config names something unusable. */
   private final boolean configError;
 
   StartupException(String part, String problem, Throwable cause) {
@@ -29,12 +31,12 @@ public final class StartupException extends RuntimeException {
     this.configError = configError;
   }
 
-  /** True when the config names something unusable (TLS keys): the launcher exits with status 2, else 1. */
+  /** {@return true when the config names something unusable (TLS keys)} The launcher then exits with status 2, else 1. */
   public boolean isConfigError() {
     return configError;
   }
 
-  /** {@code SPOA listener}, {@code metrics server} or {@code cluster}. */
+  /** {@return the part that could not start: {@code SPOA listener}, {@code metrics server} or {@code cluster}} */
   public String part() {
     return part;
   }

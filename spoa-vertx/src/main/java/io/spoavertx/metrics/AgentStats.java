@@ -9,7 +9,16 @@ package io.spoavertx.metrics;
 public interface AgentStats {
 
   /** How a message's handling ended. */
-  public enum Outcome { OK, ERROR, TIMEOUT, NO_HANDLER }
+  public enum Outcome {
+    /** The handler answered. */
+    OK,
+    /** The handler failed or threw: no actions. */
+    ERROR,
+    /** The handler missed its deadline ({@code dispatch.deadlineMs}): no actions. */
+    TIMEOUT,
+    /** Nobody is registered at the message's address: no actions. */
+    NO_HANDLER
+  }
 
   /** Why a connection ended. */
   public enum CloseReason {
@@ -43,72 +52,120 @@ public interface AgentStats {
 
   /** Receives latencies; one per agent when metrics are enabled. */
   public interface LatencyRecorder {
-    /** NOTIFY read to ACK written. */
+    /**
+     * Records the time from reading a NOTIFY to writing its ACK.
+     *
+     * @param nanos the time, in nanoseconds
+     */
     void notifyToAck(long nanos);
 
-    /** One message's handling, by message name and outcome. */
+    /**
+     * Records one message's handling time, by message name and outcome.
+     *
+     * @param name    the message name
+     * @param outcome how its handling ended
+     * @param nanos   the time, in nanoseconds
+     */
     void message(String name, Outcome outcome, long nanos);
   }
 
-  /** SPOP frame types: 0 UNSET (a continuation fragment), 1 HAPROXY-HELLO, 2 HAPROXY-DISCONNECT, 3 NOTIFY, 101 AGENT-HELLO, 102 AGENT-DISCONNECT, 103 ACK. */
+  /**
+   * {@return the SPOP frame types counted: 0 UNSET (a continuation fragment), 1 HAPROXY-HELLO,
+   * 2 HAPROXY-DISCONNECT, 3 NOTIFY, 101 AGENT-HELLO, 102 AGENT-DISCONNECT, 103 ACK}
+   */
   static int[] frameTypes() {
     return new int[] {0, 1, 2, 3, 101, 102, 103};
   }
 
-  /** Connections accepted. */
+  /** {@return the number of connections accepted} */
   long connectionsOpened();
 
-  /** Connections closed, all reasons. */
+  /** {@return the number of connections closed, all reasons} */
   long connectionsClosed();
 
-  /** Connections closed for {@code reason}. */
+  /**
+   * The number of connections closed for one reason.
+   *
+   * @param reason the reason
+   * @return the number closed for {@code reason}
+   */
   long connectionsClosed(CloseReason reason);
 
-  /** Connections open now. */
+  /** {@return the number of connections open now} */
   long connectionsActive();
 
-  /** HELLOs answered on normal (non health-check) connections. */
+  /** {@return the number of HELLOs answered on normal (non health-check) connections} */
   long hellos();
 
-  /** HELLOs of health checks ({@code option spop-check}), answered and closed. */
+  /** {@return the number of HELLOs of health checks ({@code option spop-check}), answered and closed} */
   long healthchecks();
 
-  /** NOTIFY frames read (a fragmented one once, when complete). */
+  /** {@return the number of NOTIFY frames read (a fragmented one once, when complete)} */
   long notifies();
 
-  /** ACK frames written. */
+  /** {@return the number of ACK frames written} */
   long acks();
 
-  /** NOTIFYs read and not yet answered, over all connections. */
+  /** {@return the number of NOTIFYs read and not yet answered, over all connections} */
   long inflight();
 
-  /** NOTIFYs reassembled from fragments. */
+  /** {@return the number of NOTIFYs reassembled from fragments} */
   long fragmentsReassembled();
 
-  /** Fragmented NOTIFYs cancelled by HAProxy (ABORT flag): they get no ACK. */
+  /** {@return the number of fragmented NOTIFYs cancelled by HAProxy (ABORT flag): they get no ACK} */
   long framesAborted();
 
-  /** ACKs whose actions did not fit max-frame-size: sent without actions. */
+  /** {@return the number of ACKs whose actions did not fit max-frame-size: sent without actions} */
   long acksTooBig();
 
-  /** Connections closed at accept because listener.maxConnections was reached. */
+  /** {@return the number of connections closed at accept because listener.maxConnections was reached} */
   long connectionsRefused();
 
-  /** Messages whose handling ended with {@code outcome}. */
+  /**
+   * The number of messages whose handling ended one way.
+   *
+   * @param outcome the outcome
+   * @return the number that ended with {@code outcome}
+   */
   long messages(Outcome outcome);
 
-  /** Messages that crossed to another thread this way to reach their handler. */
+  /**
+   * The number of messages that crossed to another thread one way to reach their handler.
+   *
+   * @param hop the way
+   * @return the number that made that hop
+   */
   long hops(Hop hop);
 
-  /** Frames of {@code type} (see {@link #frameTypes()}) read from HAProxy. */
+  /**
+   * The number of frames of one type read from HAProxy.
+   *
+   * @param type the frame type (see {@link #frameTypes()})
+   * @return the number of such frames read
+   */
   long framesReceived(int type);
 
-  /** Frames of {@code type} (see {@link #frameTypes()}) written to HAProxy. */
+  /**
+   * The number of frames of one type written to HAProxy.
+   *
+   * @param type the frame type (see {@link #frameTypes()})
+   * @return the number of such frames written
+   */
   long framesSent(int type);
 
-  /** AGENT-DISCONNECT frames sent with this SPOP status code (0 normal, 1-13 errors, 99 unknown). */
+  /**
+   * The number of AGENT-DISCONNECT frames sent with one SPOP status code.
+   *
+   * @param statusCode the status code (0 normal, 1-13 errors, 99 unknown)
+   * @return the number sent with that code
+   */
   long agentDisconnects(int statusCode);
 
-  /** HAPROXY-DISCONNECT frames received with this SPOP status code. */
+  /**
+   * The number of HAPROXY-DISCONNECT frames received with one SPOP status code.
+   *
+   * @param statusCode the status code
+   * @return the number received with that code
+   */
   long haproxyDisconnects(int statusCode);
 }

@@ -37,7 +37,12 @@ public final class ProcessMeters implements AutoCloseable {
   private ProcessMeters() {
   }
 
-  /** Binds the meters to {@code registry}; close the result to stop the ones that hold resources. */
+  /**
+   * Binds the meters to {@code registry}; close the result to stop the ones that hold resources.
+   *
+   * @param registry where the meters go
+   * @return the bound meters
+   */
   public static ProcessMeters bind(MeterRegistry registry) {
     ProcessMeters m = new ProcessMeters();
     if (registry.find("spoa.build.info").gauge() == null) {

@@ -51,7 +51,13 @@ public final class SpoaMeters implements AgentStats.LatencyRecorder {
         .description("Time from reading a NOTIFY to writing its ACK")).register(registry);
   }
 
-  /** Registers the agent's meters on {@code registry} and starts recording latencies. */
+  /**
+   * Registers the agent's meters on {@code registry} and starts recording latencies.
+   *
+   * @param registry where the meters go
+   * @param s        the agent's counters, e.g. {@code SpoaAgent.stats()}
+   * @return the latency recorder to give the agent
+   */
   public static SpoaMeters bind(MeterRegistry registry, AgentStats s) {
     Gauge.builder("spoa.connections.active", s, AgentStats::connectionsActive)
         .description("Open connections from HAProxy").register(registry);

@@ -12,11 +12,24 @@ import java.util.Optional;
  */
 public record Ack(long streamId, long frameId, List<AckAction> actions) {
 
+  /**
+   * Copies {@code actions} into an unmodifiable list.
+   *
+   * @param streamId the stream-id
+   * @param frameId  the frame-id
+   * @param actions  the actions in wire order
+   */
   public Ack {
     actions = List.copyOf(actions);
   }
 
-  /** The last SET-VAR of {@code scope.name} (the value HAProxy ends up with), if any. */
+  /**
+   * The last SET-VAR of {@code scope.name} (the value HAProxy ends up with), if any.
+   *
+   * @param scope the variable scope
+   * @param name  the variable name as sent by the agent
+   * @return the value of the last SET-VAR of that variable, or empty if none sets it
+   */
   public Optional<TypedValue> var(VarScope scope, String name) {
     TypedValue found = null;
     for (AckAction a : actions) {

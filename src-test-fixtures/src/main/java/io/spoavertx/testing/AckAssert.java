@@ -21,17 +21,26 @@ public final class AckAssert {
     this.ack = Objects.requireNonNull(ack, "ack is null");
   }
 
-  /** Starts assertions on {@code ack}. */
+  /**
+   * Starts assertions on {@code ack}.
+   *
+   * @param ack the ACK under test
+   * @return the assertions
+   */
   public static AckAssert assertThat(Ack ack) {
     return new AckAssert(ack);
   }
 
-  /** The ACK under test. */
+  /** {@return the ACK under test} */
   public Ack ack() {
     return ack;
   }
 
-  /** The ACK has no action. */
+  /**
+   * Asserts the ACK has no action.
+   *
+   * @return this
+   */
   public AckAssert hasNoActions() {
     if (!ack.actions().isEmpty()) {
       throw fail("expected no actions", "[]", ack.actions().toString());
@@ -39,7 +48,12 @@ public final class AckAssert {
     return this;
   }
 
-  /** The ACK has exactly {@code count} actions. */
+  /**
+   * Asserts the ACK has exactly {@code count} actions.
+   *
+   * @param count the expected number of actions
+   * @return this
+   */
   public AckAssert hasActionCount(int count) {
     if (ack.actions().size() != count) {
       throw fail("expected " + count + " actions", count, ack.actions().size());
@@ -47,7 +61,13 @@ public final class AckAssert {
     return this;
   }
 
-  /** The ACK carries these stream-id and frame-id. */
+  /**
+   * Asserts the ACK carries these stream-id and frame-id.
+   *
+   * @param streamId the expected stream-id
+   * @param frameId  the expected frame-id
+   * @return this
+   */
   public AckAssert hasIds(long streamId, long frameId) {
     if (ack.streamId() != streamId || ack.frameId() != frameId) {
       throw fail("expected stream-id " + streamId + " frame-id " + frameId,
@@ -56,7 +76,13 @@ public final class AckAssert {
     return this;
   }
 
-  /** The ACK sets {@code scope.name}; continue with assertions on its value. */
+  /**
+   * Asserts the ACK sets {@code scope.name}; continue with assertions on its value.
+   *
+   * @param scope the variable scope
+   * @param name  the variable name
+   * @return assertions on the value of its last SET-VAR
+   */
   public VarAssert setsVar(VarScope scope, String name) {
     AckAction last = null;
     for (AckAction a : ack.actions()) {
@@ -70,27 +96,61 @@ public final class AckAssert {
     return new VarAssert(last.value(), scope.haproxyName() + "." + name);
   }
 
-  /** The ACK sets {@code scope.name} to exactly {@code value} (type included). */
+  /**
+   * Asserts the ACK sets {@code scope.name} to exactly {@code value} (type included).
+   *
+   * @param scope the variable scope
+   * @param name  the variable name
+   * @param value the expected typed value
+   * @return this
+   */
   public AckAssert setsVar(VarScope scope, String name, TypedValue value) {
     return setsVar(scope, name).withValue(value).and();
   }
 
-  /** The ACK sets {@code scope.name} to BOOL {@code value}. */
+  /**
+   * Asserts the ACK sets {@code scope.name} to BOOL {@code value}.
+   *
+   * @param scope the variable scope
+   * @param name  the variable name
+   * @param value the expected boolean
+   * @return this
+   */
   public AckAssert setsVar(VarScope scope, String name, boolean value) {
     return setsVar(scope, name).withValue(TypedValue.bool(value)).and();
   }
 
-  /** The ACK sets {@code scope.name} to an integer of any SPOP integer type equal to {@code value}. */
+  /**
+   * Asserts the ACK sets {@code scope.name} to an integer of any SPOP integer type equal to {@code value}.
+   *
+   * @param scope the variable scope
+   * @param name  the variable name
+   * @param value the expected integer
+   * @return this
+   */
   public AckAssert setsVar(VarScope scope, String name, long value) {
     return setsVar(scope, name).withInt(value).and();
   }
 
-  /** The ACK sets {@code scope.name} to STRING {@code value}. */
+  /**
+   * Asserts the ACK sets {@code scope.name} to STRING {@code value}.
+   *
+   * @param scope the variable scope
+   * @param name  the variable name
+   * @param value the expected string
+   * @return this
+   */
   public AckAssert setsVar(VarScope scope, String name, String value) {
     return setsVar(scope, name).withValue(TypedValue.string(value)).and();
   }
 
-  /** The ACK unsets {@code scope.name} (as its last action on that variable). */
+  /**
+   * Asserts the ACK unsets {@code scope.name} (as its last action on that variable).
+   *
+   * @param scope the variable scope
+   * @param name  the variable name
+   * @return this
+   */
   public AckAssert unsetsVar(VarScope scope, String name) {
     AckAction last = null;
     for (AckAction a : ack.actions()) {
@@ -104,7 +164,13 @@ public final class AckAssert {
     return this;
   }
 
-  /** The ACK neither sets nor unsets {@code scope.name}. */
+  /**
+   * Asserts the ACK neither sets nor unsets {@code scope.name}.
+   *
+   * @param scope the variable scope
+   * @param name  the variable name
+   * @return this
+   */
   public AckAssert doesNotTouchVar(VarScope scope, String name) {
     for (AckAction a : ack.actions()) {
       if (a.scope() == scope && a.name().equals(name)) {
@@ -128,17 +194,22 @@ public final class AckAssert {
       this.var = var;
     }
 
-    /** The value set. */
+    /** {@return the value set} */
     public TypedValue value() {
       return value;
     }
 
-    /** Back to the ACK assertions. */
+    /** {@return the ACK assertions, to go on with them} */
     public AckAssert and() {
       return AckAssert.this;
     }
 
-    /** Exactly this typed value (type included). */
+    /**
+     * Asserts the value is exactly this typed value (type included).
+     *
+     * @param expected the expected value
+     * @return this
+     */
     public VarAssert withValue(TypedValue expected) {
       if (!value.equals(expected)) {
         throw fail(var + " expected " + expected, expected, value);
@@ -146,7 +217,12 @@ public final class AckAssert {
       return this;
     }
 
-    /** Of this type. */
+    /**
+     * Asserts the value is of this type.
+     *
+     * @param type the expected type
+     * @return this
+     */
     public VarAssert withType(TypedValue.Type type) {
       if (value.type() != type) {
         throw fail(var + " expected type " + type, type, value);
@@ -154,7 +230,12 @@ public final class AckAssert {
       return this;
     }
 
-    /** An integer (any SPOP integer type) equal to {@code expected}. */
+    /**
+     * Asserts the value is an integer (any SPOP integer type) equal to {@code expected}.
+     *
+     * @param expected the expected integer
+     * @return this
+     */
     public VarAssert withInt(long expected) {
       if (!value.type().isInteger() || value.asLong() != expected) {
         throw fail(var + " expected integer " + expected, expected, value);
@@ -162,7 +243,13 @@ public final class AckAssert {
       return this;
     }
 
-    /** An integer (any SPOP integer type) within {@code [min, max]}. */
+    /**
+     * Asserts the value is an integer (any SPOP integer type) within {@code [min, max]}.
+     *
+     * @param min the smallest accepted value
+     * @param max the largest accepted value
+     * @return this
+     */
     public VarAssert withIntIn(long min, long max) {
       if (!value.type().isInteger() || value.asLong() < min || value.asLong() > max) {
         throw fail(var + " expected an integer in [" + min + ", " + max + "]", "[" + min + ", " + max + "]", value);
@@ -170,12 +257,22 @@ public final class AckAssert {
       return this;
     }
 
-    /** A BOOL equal to {@code expected}. */
+    /**
+     * Asserts the value is a BOOL equal to {@code expected}.
+     *
+     * @param expected the expected boolean
+     * @return this
+     */
     public VarAssert withBool(boolean expected) {
       return withValue(TypedValue.bool(expected));
     }
 
-    /** A STRING equal to {@code expected}. */
+    /**
+     * Asserts the value is a STRING equal to {@code expected}.
+     *
+     * @param expected the expected string
+     * @return this
+     */
     public VarAssert withString(String expected) {
       return withValue(TypedValue.string(expected));
     }

@@ -3,24 +3,30 @@ package io.spoavertx.testing;
 /** Fails a pending request when the agent sent AGENT-DISCONNECT instead of answering it. */
 public class AgentDisconnectedException extends RuntimeException {
 
+  /** The AGENT-DISCONNECT frame. */
   private final AgentDisconnect disconnect;
 
+  /**
+   * The failure for a request the agent did not answer.
+   *
+   * @param disconnect the AGENT-DISCONNECT frame the agent sent
+   */
   public AgentDisconnectedException(AgentDisconnect disconnect) {
     super("agent disconnected: status-code=" + disconnect.statusCode() + " message=" + disconnect.message());
     this.disconnect = disconnect;
   }
 
-  /** The AGENT-DISCONNECT frame. */
+  /** {@return the AGENT-DISCONNECT frame} */
   public AgentDisconnect disconnect() {
     return disconnect;
   }
 
-  /** Its status code. */
+  /** {@return the AGENT-DISCONNECT's status code} */
   public int statusCode() {
     return disconnect.statusCode();
   }
 
-  /** Its message (may be null). */
+  /** {@return the AGENT-DISCONNECT's message (may be null)} */
   public String agentMessage() {
     return disconnect.message();
   }

@@ -14,11 +14,19 @@ import java.util.Map;
  */
 public record AgentHello(String version, long maxFrameSize, String capabilities, Map<String, TypedValue> keys) {
 
+  /**
+   * Copies {@code keys} into an unmodifiable map, keeping their order.
+   *
+   * @param version      the {@code version} key, null if absent
+   * @param maxFrameSize the {@code max-frame-size} key, -1 if absent
+   * @param capabilities the {@code capabilities} key, null if absent
+   * @param keys         every key/value received, in wire order
+   */
   public AgentHello {
     keys = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(keys));
   }
 
-  /** The capabilities, split on commas, spaces removed, empty entries dropped. */
+  /** {@return the capabilities, split on commas, spaces removed, empty entries dropped} */
   public List<String> capabilityList() {
     if (capabilities == null) {
       return List.of();
@@ -26,7 +34,12 @@ public record AgentHello(String version, long maxFrameSize, String capabilities,
     return Arrays.stream(capabilities.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
-  /** True if the agent announced {@code capability} (e.g. {@code "pipelining"}). */
+  /**
+   * Whether the agent announced a capability.
+   *
+   * @param capability the capability, e.g. {@code "pipelining"}
+   * @return true if it is in {@link #capabilityList()}
+   */
   public boolean hasCapability(String capability) {
     return capabilityList().contains(capability);
   }

@@ -50,12 +50,31 @@ public final class AgentProcess implements AutoCloseable {
     pump.start();
   }
 
-  /** Starts {@code java [jvmArgs] -jar jar [args]} with the current JVM's java and extra environment. */
+  /**
+   * Starts {@code java [jvmArgs] -jar jar [args]} with the current JVM's java and extra environment.
+   *
+   * @param jar     the agent's fat JAR
+   * @param jvmArgs JVM options, before {@code -jar}
+   * @param args    the agent's arguments
+   * @param env     environment variables added to this JVM's
+   * @return the running process
+   * @throws IOException if the process cannot be started
+   */
   public static AgentProcess start(Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env) throws IOException {
     return start(Path.of(System.getProperty("java.home"), "bin", "java"), jar, jvmArgs, args, env);
   }
 
-  /** Starts {@code java [jvmArgs] -jar jar [args]} with the given {@code java} (another JDK) and extra environment. */
+  /**
+   * Starts {@code java [jvmArgs] -jar jar [args]} with the given {@code java} (another JDK) and extra environment.
+   *
+   * @param java    the java executable
+   * @param jar     the agent's fat JAR
+   * @param jvmArgs JVM options, before {@code -jar}
+   * @param args    the agent's arguments
+   * @param env     environment variables added to this JVM's
+   * @return the running process
+   * @throws IOException if the process cannot be started
+   */
   public static AgentProcess start(Path java, Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env)
       throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -69,24 +88,43 @@ public final class AgentProcess implements AutoCloseable {
     return new AgentProcess(pb.start());
   }
 
+  /**
+   * Starts {@code java -jar jar [args]} with the current JVM's java and extra environment.
+   *
+   * @param jar  the agent's fat JAR
+   * @param args the agent's arguments
+   * @param env  environment variables added to this JVM's
+   * @return the running process
+   * @throws IOException if the process cannot be started
+   */
   public static AgentProcess start(Path jar, List<String> args, Map<String, String> env) throws IOException {
     return start(jar, List.of(), args, env);
   }
 
+  /** {@return the process id} */
   public long pid() {
     return process.pid();
   }
 
+  /** {@return whether the process is still running} */
   public boolean isAlive() {
     return process.isAlive();
   }
 
-  /** Everything the process printed so far. */
+  /** {@return everything the process printed so far, stdout and stderr} */
   public String output() {
     return output.toString();
   }
 
-  /** Waits until the output matches {@code pattern}; returns the match. */
+  /**
+   * Waits until the output matches {@code pattern}.
+   *
+   * @param pattern what to find in the output
+   * @param timeout how long to wait
+   * @return the match
+   * @throws AssertionError       if the process exits or the timeout passes first
+   * @throws InterruptedException if interrupted while waiting
+   */
   public Matcher awaitOutput(Pattern pattern, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -110,12 +148,26 @@ public final class AgentProcess implements AutoCloseable {
     }
   }
 
-  /** Waits for the launcher's "listening" line and returns the bound port. */
+  /**
+   * Waits for the launcher's "listening" line ({@link #LISTENING}).
+   *
+   * @param timeout how long to wait
+   * @return the bound port
+   * @throws AssertionError       if the process exits or the timeout passes first
+   * @throws InterruptedException if interrupted while waiting
+   */
   public int awaitListeningPort(Duration timeout) throws InterruptedException {
     return Integer.parseInt(awaitOutput(LISTENING, timeout).group(1));
   }
 
-  /** Waits for the process to exit on its own; returns its exit status. */
+  /**
+   * Waits for the process to exit on its own.
+   *
+   * @param timeout how long to wait
+   * @return its exit status
+   * @throws AssertionError       if it is still running after the timeout
+   * @throws InterruptedException if interrupted while waiting
+   */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("agent still running after " + timeout + "; output:\n" + output);
@@ -124,7 +176,14 @@ public final class AgentProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Sends SIGTERM (a graceful stop) and waits for the exit; returns the exit status. */
+  /**
+   * Sends SIGTERM (a graceful stop) and waits for the exit.
+   *
+   * @param timeout how long to wait for the exit
+   * @return the exit status
+   * @throws AssertionError       if it is still running after the timeout
+   * @throws InterruptedException if interrupted while waiting
+   */
   public int terminate(Duration timeout) throws InterruptedException {
     // ProcessHandle, not Process.destroy(): the latter also closes our end of the child's output,
     // losing what it prints while it shuts down.
@@ -132,7 +191,12 @@ public final class AgentProcess implements AutoCloseable {
     return awaitExit(timeout);
   }
 
-  /** SIGHUP: the launcher re-reads its config file and redeploys the handler verticles that changed. */
+  /**
+   * Sends SIGHUP: the launcher re-reads its config file and redeploys the handler verticles that changed.
+   *
+   * @throws IOException          if {@code kill -HUP} fails
+   * @throws InterruptedException if interrupted while waiting for {@code kill}
+   */
   public void hangup() throws IOException, InterruptedException {
     Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).redirectErrorStream(true).start();
     if (kill.waitFor() != 0) {
@@ -141,7 +205,11 @@ public final class AgentProcess implements AutoCloseable {
     }
   }
 
-  /** SIGKILL: the abrupt death of a node. */
+  /**
+   * Sends SIGKILL, the abrupt death of a node, and waits up to 10 s for the exit.
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);

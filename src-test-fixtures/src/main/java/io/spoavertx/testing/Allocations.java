@@ -29,12 +29,18 @@ public final class Allocations {
   private Allocations() {
   }
 
-  /** True when the JVM can count allocated bytes per thread. */
+  /** {@return true when the JVM can count allocated bytes per thread} */
   public static boolean isSupported() {
     return THREADS != null && THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled();
   }
 
-  /** Bytes one run of {@code action} allocates on this thread, after warm-up (minimum of several runs). */
+  /**
+   * Bytes one run of {@code action} allocates on this thread, after warm-up (minimum of several runs).
+   *
+   * @param action the code to measure
+   * @return the bytes allocated by one run, never negative
+   * @throws UnsupportedOperationException if the JVM cannot measure it (see {@link #isSupported()})
+   */
   public static long bytesAllocatedBy(Runnable action) {
     return bytesAllocatedBy(action, DEFAULT_WARMUP, DEFAULT_ROUNDS);
   }
@@ -43,7 +49,12 @@ public final class Allocations {
    * Runs {@code action} {@code warmup} times, then measures {@code rounds} single runs and returns
    * the smallest count of bytes allocated (never negative).
    *
+   * @param action the code to measure
+   * @param warmup runs before measuring, e.g. {@link #DEFAULT_WARMUP}
+   * @param rounds measured runs, at least 1, e.g. {@link #DEFAULT_ROUNDS}
+   * @return the fewest bytes allocated by one measured run
    * @throws UnsupportedOperationException if the JVM cannot measure it (see {@link #isSupported()})
+   * @throws IllegalArgumentException      if {@code rounds} is less than 1
    */
   public static long bytesAllocatedBy(Runnable action, int warmup, int rounds) {
     if (!isSupported()) {
@@ -66,7 +77,15 @@ public final class Allocations {
     return Math.max(0, min - base);
   }
 
-  /** Average bytes per run over {@code runs} runs after warm-up: for actions whose allocation varies. */
+  /**
+   * Average bytes per run over {@code runs} runs after warm-up: for actions whose allocation varies.
+   *
+   * @param action the code to measure
+   * @param warmup runs before measuring
+   * @param runs   measured runs
+   * @return the bytes allocated per measured run, on average
+   * @throws UnsupportedOperationException if the JVM cannot measure it (see {@link #isSupported()})
+   */
   public static double averageBytesAllocatedBy(Runnable action, int warmup, int runs) {
     if (!isSupported()) {
       throw new UnsupportedOperationException("this JVM does not count allocated bytes per thread");

@@ -13,17 +13,17 @@ import io.vertx.core.buffer.Buffer;
  */
 public record Frame(int type, int flags, long streamId, long frameId, Buffer payload) {
 
-  /** True if the FIN flag is set. */
+  /** {@return true if the FIN flag is set} */
   public boolean fin() {
     return (flags & SpopClientCodec.FLAG_FIN) != 0;
   }
 
-  /** True if the ABORT flag is set. */
+  /** {@return true if the ABORT flag is set} */
   public boolean abort() {
     return (flags & SpopClientCodec.FLAG_ABORT) != 0;
   }
 
-  /** This frame encoded, with its length prefix. */
+  /** {@return this frame encoded, with its length prefix} */
   public Buffer encode() {
     return SpopClientCodec.encodeFrame(type, flags, streamId, frameId, payload);
   }

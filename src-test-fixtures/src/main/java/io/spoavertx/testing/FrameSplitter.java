@@ -26,17 +26,23 @@ public final class FrameSplitter {
     this.handler = handler;
   }
 
+  /** {@return the largest accepted frame length; 0 or less for no limit} */
   public long maxFrameSize() {
     return maxFrameSize;
   }
 
-  /** Changes the limit (e.g. after the handshake negotiated a smaller size). */
+  /**
+   * Changes the limit (e.g. after the handshake negotiated a smaller size).
+   *
+   * @param maxFrameSize largest accepted frame length; 0 or less for no limit
+   * @return this splitter
+   */
   public FrameSplitter maxFrameSize(long maxFrameSize) {
     this.maxFrameSize = maxFrameSize;
     return this;
   }
 
-  /** Number of bytes buffered for an incomplete frame. */
+  /** {@return the number of bytes buffered for an incomplete frame} */
   public int buffered() {
     return pending == null ? 0 : pending.length();
   }
@@ -44,6 +50,7 @@ public final class FrameSplitter {
   /**
    * Feeds bytes; calls the handler for each frame completed.
    *
+   * @param chunk the next bytes received, split anywhere
    * @throws SpopProtocolException status 3 for a too-big frame, 4 for an impossible length or header
    */
   public void feed(Buffer chunk) {

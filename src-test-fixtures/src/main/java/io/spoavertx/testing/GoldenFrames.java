@@ -32,17 +32,29 @@ public final class GoldenFrames {
   private GoldenFrames() {
   }
 
-  /** Names of all golden frames, e.g. {@code "haproxy-2.6.12-notify"}. */
+  /** {@return the names of all golden frames, e.g. {@code "haproxy-2.6.12-notify"}} */
   public static List<String> names() {
     return NAMES;
   }
 
-  /** The raw bytes of a golden frame (length prefix included). */
+  /**
+   * The raw bytes of a golden frame (length prefix included).
+   *
+   * @param name one of {@link #names()}
+   * @return the frame's bytes
+   * @throws IllegalArgumentException if there is no golden frame of that name
+   */
   public static Buffer load(String name) {
     return parseHexdump(text(name));
   }
 
-  /** The {@code #} comment lines of a golden frame (without the leading {@code "# "}): its decoded description. */
+  /**
+   * The {@code #} comment lines of a golden frame (without the leading {@code "# "}): its decoded description.
+   *
+   * @param name one of {@link #names()}
+   * @return the comment lines, in order
+   * @throws IllegalArgumentException if there is no golden frame of that name
+   */
   public static List<String> comments(String name) {
     List<String> out = new ArrayList<>();
     for (String line : text(name).split("\\R")) {
@@ -56,6 +68,10 @@ public final class GoldenFrames {
   /**
    * Parses {@code hexdump -C} output: offset, hex bytes, optional {@code |ascii|} column; lines
    * starting with {@code #} and blank lines are ignored; a final offset-only line must equal the length.
+   *
+   * @param text the hexdump
+   * @return the bytes it describes
+   * @throws IllegalArgumentException if an offset or a byte is malformed or out of place
    */
   public static Buffer parseHexdump(String text) {
     Buffer out = Buffer.buffer();

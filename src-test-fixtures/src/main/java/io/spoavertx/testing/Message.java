@@ -20,6 +20,12 @@ public final class Message {
 
   /** One named argument; an unnamed argument has the empty name. */
   public record Arg(String name, TypedValue value) {
+    /**
+     * Checks that neither is null.
+     *
+     * @param name  the argument name, empty if unnamed
+     * @param value the typed value
+     */
     public Arg {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
@@ -34,12 +40,24 @@ public final class Message {
     this.args = args;
   }
 
-  /** A message with no arguments. */
+  /**
+   * A message with no arguments.
+   *
+   * @param name the message name
+   * @return the message
+   */
   public static Message of(String name) {
     return new Message(name, List.of());
   }
 
-  /** A message with the given arguments. */
+  /**
+   * A message with the given arguments.
+   *
+   * @param name the message name
+   * @param args the arguments, at most 255
+   * @return the message
+   * @throws IllegalArgumentException if there are more than 255 arguments
+   */
   public static Message of(String name, List<Arg> args) {
     if (args.size() > 255) {
       throw new IllegalArgumentException("a SPOE message holds at most 255 arguments");
@@ -47,7 +65,14 @@ public final class Message {
     return new Message(name, List.copyOf(args));
   }
 
-  /** Adds an argument with an explicit type. */
+  /**
+   * Adds an argument with an explicit type.
+   *
+   * @param name  the argument name, empty if unnamed
+   * @param value the typed value
+   * @return a new message with the argument appended
+   * @throws IllegalArgumentException if the message already has 255 arguments
+   */
   public Message arg(String name, TypedValue value) {
     if (args.size() == 255) {
       throw new IllegalArgumentException("a SPOE message holds at most 255 arguments");
@@ -58,42 +83,77 @@ public final class Message {
     return new Message(this.name, Collections.unmodifiableList(copy));
   }
 
-  /** Adds a STRING argument (NULL if {@code value} is null). */
+  /**
+   * Adds a STRING argument (NULL if {@code value} is null).
+   *
+   * @param name  the argument name, empty if unnamed
+   * @param value the value
+   * @return a new message with the argument appended
+   */
   public Message arg(String name, String value) {
     return arg(name, TypedValue.string(value));
   }
 
-  /** Adds an INT64 argument, as HAProxy sends every integer sample. */
+  /**
+   * Adds an INT64 argument, as HAProxy sends every integer sample.
+   *
+   * @param name  the argument name, empty if unnamed
+   * @param value the value
+   * @return a new message with the argument appended
+   */
   public Message arg(String name, long value) {
     return arg(name, TypedValue.int64(value));
   }
 
-  /** Adds a BOOL argument. */
+  /**
+   * Adds a BOOL argument.
+   *
+   * @param name  the argument name, empty if unnamed
+   * @param value the value
+   * @return a new message with the argument appended
+   */
   public Message arg(String name, boolean value) {
     return arg(name, TypedValue.bool(value));
   }
 
-  /** Adds an IPV4 or IPV6 argument (NULL if {@code value} is null). */
+  /**
+   * Adds an IPV4 or IPV6 argument (NULL if {@code value} is null).
+   *
+   * @param name  the argument name, empty if unnamed
+   * @param value the address
+   * @return a new message with the argument appended
+   */
   public Message arg(String name, InetAddress value) {
     return arg(name, value == null ? TypedValue.nil() : TypedValue.ip(value));
   }
 
-  /** Adds a BINARY argument (NULL if {@code value} is null). */
+  /**
+   * Adds a BINARY argument (NULL if {@code value} is null).
+   *
+   * @param name  the argument name, empty if unnamed
+   * @param value the bytes
+   * @return a new message with the argument appended
+   */
   public Message arg(String name, byte[] value) {
     return arg(name, TypedValue.binary(value));
   }
 
-  /** The message name. */
+  /** {@return the message name} */
   public String name() {
     return name;
   }
 
-  /** The arguments, in order (unmodifiable). */
+  /** {@return the arguments, in order (unmodifiable)} */
   public List<Arg> args() {
     return args;
   }
 
-  /** The value of the first argument called {@code argName}, or null. */
+  /**
+   * The value of the first argument with that name.
+   *
+   * @param argName the argument name
+   * @return its value, or null if there is none
+   */
   public TypedValue get(String argName) {
     for (Arg a : args) {
       if (a.name().equals(argName)) {

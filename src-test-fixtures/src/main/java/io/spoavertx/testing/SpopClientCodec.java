@@ -20,20 +20,29 @@ public final class SpopClientCodec {
 
   /** Continuation fragment. */
   public static final int TYPE_UNSET = 0;
+  /** HAPROXY-HELLO frame type. */
   public static final int TYPE_HAPROXY_HELLO = 1;
+  /** HAPROXY-DISCONNECT frame type. */
   public static final int TYPE_HAPROXY_DISCONNECT = 2;
+  /** NOTIFY frame type. */
   public static final int TYPE_NOTIFY = 3;
+  /** AGENT-HELLO frame type. */
   public static final int TYPE_AGENT_HELLO = 101;
+  /** AGENT-DISCONNECT frame type. */
   public static final int TYPE_AGENT_DISCONNECT = 102;
+  /** ACK frame type. */
   public static final int TYPE_ACK = 103;
 
+  /** FIN flag: the last (or only) fragment of a frame. */
   public static final int FLAG_FIN = 0x1;
   /** ABORT implies FIN on the wire: send {@code FLAG_ABORT | FLAG_FIN}. */
   public static final int FLAG_ABORT = 0x2;
 
-  /** SPOP status codes used by this codec. */
+  /** SPOP status 0: normal (no error). */
   public static final int STATUS_NORMAL = 0;
+  /** SPOP status 3: frame is too big. */
   public static final int STATUS_FRAME_TOO_BIG = 3;
+  /** SPOP status 4: invalid frame received. */
   public static final int STATUS_INVALID_FRAME = 4;
 
   /** Smallest frame body: type, flags, one-byte stream-id and frame-id. */
@@ -44,7 +53,13 @@ public final class SpopClientCodec {
 
   // ---- varint ------------------------------------------------------------------------------
 
-  /** Appends HAProxy's varint encoding of {@code value} (taken as unsigned 64-bit). */
+  /**
+   * Appends HAProxy's varint encoding of {@code value} (taken as unsigned 64-bit).
+   *
+   * @param out   the buffer to append to
+   * @param value the value
+   * @return {@code out}
+   */
   public static Buffer writeVarint(Buffer out, long value) {
     long i = value;
     if (Long.compareUnsigned(i, 240) < 0) {
@@ -59,12 +74,22 @@ public final class SpopClientCodec {
     return out.appendByte((byte) i);
   }
 
-  /** HAProxy's varint encoding of {@code value}. */
+  /**
+   * HAProxy's varint encoding of {@code value} (taken as unsigned 64-bit).
+   *
+   * @param value the value
+   * @return the encoded bytes
+   */
   public static Buffer varint(long value) {
     return writeVarint(Buffer.buffer(10), value);
   }
 
-  /** Decodes the varint at the start of {@code bytes} (it must hold exactly one varint). */
+  /**
+   * Decodes the varint that fills {@code bytes}.
+   *
+   * @param bytes exactly one varint
+   * @return its value, as unsigned 64-bit
+   */
   public static long decodeVarint(Buffer bytes) {
     Reader r = new Reader(bytes);
     long v = r.varint();
@@ -76,14 +101,26 @@ public final class SpopClientCodec {
 
   // ---- typed data ----------------------------------------------------------------------------
 
-  /** Appends a bare string: varint length + UTF-8 bytes (names, keys). */
+  /**
+   * Appends a bare string: varint length + UTF-8 bytes (names, keys).
+   *
+   * @param out the buffer to append to
+   * @param s   the string
+   * @return {@code out}
+   */
   public static Buffer writeString(Buffer out, String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     writeVarint(out, b.length);
     return out.appendBytes(b);
   }
 
-  /** Appends a typed value: type byte (BOOL value in the flags nibble) and data. */
+  /**
+   * Appends a typed value: type byte (BOOL value in the flags nibble) and data.
+   *
+   * @param out the buffer to append to
+   * @param v   the value
+   * @return {@code out}
+   */
   public static Buffer writeTypedValue(Buffer out, TypedValue v) {
     Object o = v.value();
     switch (v.type()) {
@@ -105,12 +142,22 @@ public final class SpopClientCodec {
     return out;
   }
 
-  /** The encoding of one typed value. */
+  /**
+   * The encoding of one typed value.
+   *
+   * @param v the value
+   * @return the encoded bytes
+   */
   public static Buffer typedValue(TypedValue v) {
     return writeTypedValue(Buffer.buffer(), v);
   }
 
-  /** Decodes one typed value that fills {@code bytes}. */
+  /**
+   * Decodes one typed value that fills {@code bytes}.
+   *
+   * @param bytes exactly one typed value
+   * @return the value
+   */
   public static TypedValue decodeTypedValue(Buffer bytes) {
     Reader r = new Reader(bytes);
     TypedValue v = r.typedValue();
@@ -120,13 +167,24 @@ public final class SpopClientCodec {
     return v;
   }
 
-  /** Appends a KV-LIST (HELLO, DISCONNECT payloads). */
+  /**
+   * Appends a KV-LIST (HELLO, DISCONNECT payloads).
+   *
+   * @param out the buffer to append to
+   * @param kv  the keys and values, in wire order
+   * @return {@code out}
+   */
   public static Buffer writeKvList(Buffer out, Map<String, TypedValue> kv) {
     kv.forEach((k, v) -> writeTypedValue(writeString(out, k), v));
     return out;
   }
 
-  /** Decodes a KV-LIST payload (keys in wire order; a repeated key keeps its last value). */
+  /**
+   * Decodes a KV-LIST payload.
+   *
+   * @param payload the KV-LIST
+   * @return the keys in wire order (a repeated key keeps its last value)
+   */
   public static Map<String, TypedValue> decodeKvList(Buffer payload) {
     Map<String, TypedValue> kv = new LinkedHashMap<>();
     Reader r = new Reader(payload);
@@ -139,7 +197,16 @@ public final class SpopClientCodec {
 
   // ---- frames --------------------------------------------------------------------------------
 
-  /** A whole frame with its length prefix, ready for a single write. */
+  /**
+   * Encodes a whole frame with its length prefix, ready for a single write.
+   *
+   * @param type     the frame type, e.g. {@link #TYPE_NOTIFY}
+   * @param flags    the flags, e.g. {@link #FLAG_FIN}
+   * @param streamId the stream-id
+   * @param frameId  the frame-id
+   * @param payload  the payload
+   * @return the frame
+   */
   public static Buffer encodeFrame(int type, int flags, long streamId, long frameId, Buffer payload) {
     Buffer out = Buffer.buffer(4 + 1 + 4 + 20 + payload.length());
     out.appendInt(0).appendByte((byte) type).appendInt(flags);
@@ -153,6 +220,8 @@ public final class SpopClientCodec {
   /**
    * Decodes a frame body (the bytes after the length prefix).
    *
+   * @param body the frame without its length prefix
+   * @return the frame; its payload is a view on {@code body}
    * @throws SpopProtocolException if it is shorter than its header
    */
   public static Frame decodeFrame(Buffer body) {
@@ -168,7 +237,12 @@ public final class SpopClientCodec {
     return new Frame(type, flags, sid, fid, r.rest());
   }
 
-  /** Decodes a whole frame including its length prefix (e.g. a {@link GoldenFrames golden frame}). */
+  /**
+   * Decodes a whole frame including its length prefix (e.g. a {@link GoldenFrames golden frame}).
+   *
+   * @param frame the frame with its length prefix
+   * @return the frame; its payload is a view on {@code frame}
+   */
   public static Frame decodeFrameWithLength(Buffer frame) {
     if (frame.length() < 4 || frame.getUnsignedInt(0) != frame.length() - 4) {
       throw invalid("length prefix does not match the " + frame.length() + " bytes given");
@@ -176,12 +250,23 @@ public final class SpopClientCodec {
     return decodeFrame(frame.slice(4, frame.length()));
   }
 
-  /** HAPROXY-HELLO (stream-id 0, frame-id 0, FIN). */
+  /**
+   * Encodes a HAPROXY-HELLO (stream-id 0, frame-id 0, FIN).
+   *
+   * @param options the keys to send
+   * @return the frame with its length prefix
+   */
   public static Buffer encodeHaproxyHello(HelloOptions options) {
     return encodeFrame(TYPE_HAPROXY_HELLO, FLAG_FIN, 0, 0, writeKvList(Buffer.buffer(), options.toKeys()));
   }
 
-  /** HAPROXY-DISCONNECT with {@code status-code} UINT32 and {@code message} STRING. */
+  /**
+   * Encodes a HAPROXY-DISCONNECT with {@code status-code} UINT32 and {@code message} STRING.
+   *
+   * @param statusCode the status code
+   * @param message    the message; null sends an empty string
+   * @return the frame with its length prefix
+   */
   public static Buffer encodeHaproxyDisconnect(int statusCode, String message) {
     Map<String, TypedValue> kv = new LinkedHashMap<>();
     kv.put("status-code", TypedValue.uint32(Integer.toUnsignedLong(statusCode)));
@@ -189,7 +274,12 @@ public final class SpopClientCodec {
     return encodeFrame(TYPE_HAPROXY_DISCONNECT, FLAG_FIN, 0, 0, writeKvList(Buffer.buffer(), kv));
   }
 
-  /** NOTIFY payload: for each message, name, u8 nb-args, then (name, typed value) per argument. */
+  /**
+   * Encodes a NOTIFY payload: for each message, name, u8 nb-args, then (name, typed value) per argument.
+   *
+   * @param messages the messages
+   * @return the payload
+   */
   public static Buffer encodeNotifyPayload(List<Message> messages) {
     Buffer out = Buffer.buffer(256);
     for (Message m : messages) {
@@ -202,12 +292,24 @@ public final class SpopClientCodec {
     return out;
   }
 
-  /** An unfragmented NOTIFY frame (FIN). */
+  /**
+   * Encodes an unfragmented NOTIFY frame (FIN).
+   *
+   * @param streamId the stream-id
+   * @param frameId  the frame-id
+   * @param messages the messages
+   * @return the frame with its length prefix
+   */
   public static Buffer encodeNotify(long streamId, long frameId, List<Message> messages) {
     return encodeFrame(TYPE_NOTIFY, FLAG_FIN, streamId, frameId, encodeNotifyPayload(messages));
   }
 
-  /** Decodes a NOTIFY payload into messages (handy for fake agents and for checking encodings). */
+  /**
+   * Decodes a NOTIFY payload into messages (handy for fake agents and for checking encodings).
+   *
+   * @param payload the NOTIFY payload
+   * @return the messages
+   */
   public static List<Message> decodeNotifyPayload(Buffer payload) {
     List<Message> out = new ArrayList<>();
     Reader r = new Reader(payload);
@@ -224,7 +326,12 @@ public final class SpopClientCodec {
     return out;
   }
 
-  /** Decodes an AGENT-HELLO frame. */
+  /**
+   * Decodes an AGENT-HELLO frame.
+   *
+   * @param frame an AGENT-HELLO frame
+   * @return its keys
+   */
   public static AgentHello decodeAgentHello(Frame frame) {
     requireType(frame, TYPE_AGENT_HELLO);
     Map<String, TypedValue> kv = decodeKvList(frame.payload());
@@ -238,7 +345,12 @@ public final class SpopClientCodec {
         kv);
   }
 
-  /** Decodes an AGENT-DISCONNECT frame. */
+  /**
+   * Decodes an AGENT-DISCONNECT frame.
+   *
+   * @param frame an AGENT-DISCONNECT frame
+   * @return its status code and message
+   */
   public static AgentDisconnect decodeAgentDisconnect(Frame frame) {
     requireType(frame, TYPE_AGENT_DISCONNECT);
     Map<String, TypedValue> kv = decodeKvList(frame.payload());
@@ -249,13 +361,23 @@ public final class SpopClientCodec {
         message != null && message.type() == TypedValue.Type.STRING ? message.asString() : null);
   }
 
-  /** Decodes an ACK frame: SET-VAR ({@code 01 03 scope name value}) and UNSET-VAR ({@code 02 02 scope name}). */
+  /**
+   * Decodes an ACK frame: SET-VAR ({@code 01 03 scope name value}) and UNSET-VAR ({@code 02 02 scope name}).
+   *
+   * @param frame an ACK frame
+   * @return the ACK
+   */
   public static Ack decodeAck(Frame frame) {
     requireType(frame, TYPE_ACK);
     return new Ack(frame.streamId(), frame.frameId(), decodeActions(frame.payload()));
   }
 
-  /** Decodes an ACK payload into actions. */
+  /**
+   * Decodes an ACK payload into actions.
+   *
+   * @param payload the ACK payload
+   * @return the actions, in wire order
+   */
   public static List<AckAction> decodeActions(Buffer payload) {
     List<AckAction> actions = new ArrayList<>();
     Reader r = new Reader(payload);
@@ -283,7 +405,12 @@ public final class SpopClientCodec {
     return actions;
   }
 
-  /** A readable name for a frame type, e.g. {@code ACK(103)}. */
+  /**
+   * A readable name for a frame type.
+   *
+   * @param type the frame type
+   * @return its name and code, e.g. {@code ACK(103)}
+   */
   public static String typeName(int type) {
     String n = switch (type) {
       case TYPE_UNSET -> "UNSET";
@@ -322,43 +449,60 @@ public final class SpopClientCodec {
     private final int end;
     private int pos;
 
-    /** Reads the whole buffer. */
+    /**
+     * Reads the whole buffer.
+     *
+     * @param buf the bytes to read
+     */
     public Reader(Buffer buf) {
       this(buf, 0, buf.length());
     }
 
-    /** Reads {@code buf[start, end)}. */
+    /**
+     * Reads {@code buf[start, end)}.
+     *
+     * @param buf   the bytes to read
+     * @param start the first index read
+     * @param end   the index after the last one read
+     */
     public Reader(Buffer buf, int start, int end) {
       this.buf = buf;
       this.pos = start;
       this.end = end;
     }
 
+    /** {@return true if there are bytes left to read} */
     public boolean hasRemaining() {
       return pos < end;
     }
 
+    /** {@return the number of bytes left to read} */
     public int remaining() {
       return end - pos;
     }
 
+    /** {@return the index of the next byte to read} */
     public int position() {
       return pos;
     }
 
-    /** Skips {@code n} bytes. */
+    /**
+     * Skips {@code n} bytes.
+     *
+     * @param n the number of bytes
+     */
     public void skip(int n) {
       need(n);
       pos += n;
     }
 
-    /** An unsigned byte. */
+    /** {@return the next byte, unsigned} */
     public int u8() {
       need(1);
       return buf.getUnsignedByte(pos++);
     }
 
-    /** A HAProxy varint (at most 10 bytes). */
+    /** {@return the next HAProxy varint (at most 10 bytes)} */
     public long varint() {
       need(1);
       long v = buf.getUnsignedByte(pos++);
@@ -380,7 +524,7 @@ public final class SpopClientCodec {
       throw invalid("varint longer than 10 bytes");
     }
 
-    /** A varint length that must fit in the remaining bytes. */
+    /** {@return the next varint, a length that must fit in the remaining bytes} */
     public int length() {
       long len = varint();
       if (len < 0 || len > remaining()) {
@@ -389,7 +533,7 @@ public final class SpopClientCodec {
       return (int) len;
     }
 
-    /** A bare string: varint length + UTF-8 bytes. */
+    /** {@return the next bare string: varint length + UTF-8 bytes} */
     public String string() {
       int len = length();
       String s = buf.getString(pos, pos + len, "UTF-8");
@@ -397,7 +541,12 @@ public final class SpopClientCodec {
       return s;
     }
 
-    /** {@code n} raw bytes. */
+    /**
+     * Reads {@code n} raw bytes.
+     *
+     * @param n the number of bytes
+     * @return a copy of them
+     */
     public byte[] bytes(int n) {
       need(n);
       byte[] b = buf.getBytes(pos, pos + n);
@@ -405,7 +554,7 @@ public final class SpopClientCodec {
       return b;
     }
 
-    /** A typed value. */
+    /** {@return the next typed value} */
     public TypedValue typedValue() {
       int tb = u8();
       int code = tb & 0x0F;
@@ -430,7 +579,7 @@ public final class SpopClientCodec {
       };
     }
 
-    /** The unread bytes as a view. */
+    /** {@return the unread bytes as a view; nothing is left to read after} */
     public Buffer rest() {
       Buffer b = buf.slice(pos, end);
       pos = end;

@@ -84,12 +84,27 @@ public final class SpopTestClient {
     socket.exceptionHandler(t -> { /* a reset is a normal close for HAProxy; closeHandler follows */ });
   }
 
-  /** Connects with default options. */
+  /**
+   * Connects a new client with default options to the agent at {@code host:port}.
+   *
+   * @param vertx the Vert.x instance the client runs on
+   * @param host  the agent's host
+   * @param port  the agent's port
+   * @return the connected client
+   */
   public static Future<SpopTestClient> connect(Vertx vertx, String host, int port) {
     return connect(vertx, host, port, new SpopTestClientOptions());
   }
 
-  /** Connects a new client to the agent at {@code host:port}. */
+  /**
+   * Connects a new client to the agent at {@code host:port}.
+   *
+   * @param vertx   the Vert.x instance the client runs on
+   * @param host    the agent's host
+   * @param port    the agent's port
+   * @param options the client options
+   * @return the connected client
+   */
   public static Future<SpopTestClient> connect(Vertx vertx, String host, int port, SpopTestClientOptions options) {
     Context ctx = vertx.getOrCreateContext();
     Promise<SpopTestClient> result = Promise.promise();
@@ -109,7 +124,7 @@ public final class SpopTestClient {
 
   // ---- requests ------------------------------------------------------------------------------
 
-  /** Sends a default HAPROXY-HELLO ({@link HelloOptions#HelloOptions()}). */
+  /** {@return the AGENT-HELLO answering a default HAPROXY-HELLO ({@link HelloOptions#HelloOptions()})} */
   public Future<AgentHello> hello() {
     return hello(new HelloOptions());
   }
@@ -118,6 +133,9 @@ public final class SpopTestClient {
    * Sends HAPROXY-HELLO and returns the decoded AGENT-HELLO. Fails with
    * {@link AgentDisconnectedException} if the agent answers with AGENT-DISCONNECT. The announced
    * max-frame-size becomes the largest frame accepted from the agent, then the agent's value if smaller.
+   *
+   * @param hello the HAPROXY-HELLO's content
+   * @return the AGENT-HELLO
    */
   public Future<AgentHello> hello(HelloOptions hello) {
     Buffer frame = SpopClientCodec.encodeHaproxyHello(hello);
@@ -150,12 +168,20 @@ public final class SpopTestClient {
    * Sends one NOTIFY with the next ids of the configured {@link SpopTestClientOptions.IdStyle} and
    * returns its ACK. Call {@link #notify(List)} with an empty list for an empty NOTIFY
    * ({@code notify()} with no argument is {@link Object#notify()}).
+   *
+   * @param messages the messages
+   * @return the ACK
    */
   public Future<Ack> notify(Message... messages) {
     return notify(Arrays.asList(messages));
   }
 
-  /** Sends one NOTIFY holding {@code messages} (possibly none) and returns its ACK. */
+  /**
+   * Sends one NOTIFY holding {@code messages} (possibly none) and returns its ACK.
+   *
+   * @param messages the messages
+   * @return the ACK
+   */
   public Future<Ack> notify(List<Message> messages) {
     synchronized (lock) {
       Key k = nextKey();
@@ -163,7 +189,14 @@ public final class SpopTestClient {
     }
   }
 
-  /** Sends one NOTIFY with explicit ids and returns its ACK (ids must not be in flight already). */
+  /**
+   * Sends one NOTIFY with explicit ids and returns its ACK (ids must not be in flight already).
+   *
+   * @param streamId the stream-id
+   * @param frameId  the frame-id
+   * @param messages the messages
+   * @return the ACK
+   */
   public Future<Ack> notify(long streamId, long frameId, List<Message> messages) {
     Buffer frame;
     try {
@@ -180,9 +213,12 @@ public final class SpopTestClient {
    * the first frame is a NOTIFY with FIN clear, the others are UNSET (type 0) frames with the same
    * ids, the last with FIN. A payload that fits in one fragment still gets an empty final UNSET+FIN frame.
    *
+   * @param fragmentSize the payload bytes per frame, at least 1
    * @param abortAtEnd if true, the fragments are followed by an empty UNSET frame with ABORT|FIN,
    *                   which cancels the frame: no ACK is expected and the future completes with
    *                   {@code null} once written
+   * @param messages     the messages
+   * @return the ACK, or null once written if {@code abortAtEnd}
    */
   public Future<Ack> notifyFragmented(int fragmentSize, boolean abortAtEnd, Message... messages) {
     if (fragmentSize < 1) {
@@ -226,12 +262,21 @@ public final class SpopTestClient {
   /**
    * Registers an expected ACK for a NOTIFY sent by other means (e.g. {@link #sendRaw}); call it
    * before sending. Without it, the ACK of a raw NOTIFY counts as an ACK with unknown ids.
+   *
+   * @param streamId the NOTIFY's stream-id
+   * @param frameId  the NOTIFY's frame-id
+   * @return the ACK
    */
   public Future<Ack> expectAck(long streamId, long frameId) {
     return sendRequest(new Key(streamId, frameId), List.of());
   }
 
-  /** Writes arbitrary bytes in one write (e.g. a hand-made or broken frame). */
+  /**
+   * Writes arbitrary bytes in one write (e.g. a hand-made or broken frame).
+   *
+   * @param bytes the bytes
+   * @return completes once written
+   */
   public Future<Void> sendRaw(Buffer bytes) {
     synchronized (lock) {
       if (closedFlag) {
@@ -241,7 +286,13 @@ public final class SpopTestClient {
     }
   }
 
-  /** Sends HAPROXY-DISCONNECT and returns the agent's AGENT-DISCONNECT (same as {@link #agentDisconnect()}). */
+  /**
+   * Sends HAPROXY-DISCONNECT and returns the agent's AGENT-DISCONNECT (same as {@link #agentDisconnect()}).
+   *
+   * @param statusCode the {@code status-code} sent
+   * @param message    the {@code message} sent
+   * @return the agent's AGENT-DISCONNECT
+   */
   public Future<AgentDisconnect> disconnect(int statusCode, String message) {
     Buffer frame = SpopClientCodec.encodeHaproxyDisconnect(statusCode, message);
     synchronized (lock) {
@@ -253,42 +304,46 @@ public final class SpopTestClient {
   }
 
   /**
-   * Completes when the agent sends AGENT-DISCONNECT (on its own, e.g. after a protocol error, or in
-   * answer to {@link #disconnect}); fails if the connection closes without one.
+   * {@return the agent's AGENT-DISCONNECT} Completes when the agent sends it (on its own, e.g. after a
+   * protocol error, or in answer to {@link #disconnect}); fails if the connection closes without one.
    */
   public Future<AgentDisconnect> agentDisconnect() {
     return agentDisconnect.future();
   }
 
-  /** Completes when the TCP connection is closed, by either side (this client closes it on AGENT-DISCONNECT). */
+  /** {@return a future completed when the TCP connection is closed, by either side (this client closes it on AGENT-DISCONNECT)} */
   public Future<Void> closed() {
     return closed.future();
   }
 
-  /** Closes the connection (no DISCONNECT frame); pending futures fail. */
+  /**
+   * Closes the connection (no DISCONNECT frame); pending futures fail.
+   *
+   * @return completes once closed
+   */
   public Future<Void> close() {
     socket.close();
     return closed.future().transform(ar -> netClient.close());
   }
 
-  /** Protocol errors seen so far (a snapshot). Empty for a well-behaved agent. */
+  /** {@return the protocol errors seen so far (a snapshot)} Empty for a well-behaved agent. */
   public List<ProtocolError> errors() {
     return List.copyOf(errors);
   }
 
-  /** The last AGENT-HELLO received, or null. */
+  /** {@return the last AGENT-HELLO received, or null} */
   public AgentHello agentHello() {
     return agentHello;
   }
 
-  /** Number of NOTIFYs waiting for their ACK. */
+  /** {@return the number of NOTIFYs waiting for their ACK} */
   public int pendingCount() {
     synchronized (lock) {
       return pending.size();
     }
   }
 
-  /** The underlying Vert.x instance. */
+  /** {@return the underlying Vert.x instance} */
   public Vertx vertx() {
     return vertx;
   }

@@ -23,31 +23,50 @@ public final class SpopTestClientOptions {
   private Duration requestTimeout = Duration.ofSeconds(10);
   private NetClientOptions netClientOptions = new NetClientOptions().setConnectTimeout(5000);
 
+  /** {@return how stream-ids and frame-ids are picked} */
   public IdStyle idStyle() {
     return idStyle;
   }
 
-  /** Id style; default {@link IdStyle#HAPROXY_3}. */
+  /**
+   * Sets how stream-ids and frame-ids are picked; default {@link IdStyle#HAPROXY_3}.
+   *
+   * @param idStyle the id style
+   * @return these options
+   */
   public SpopTestClientOptions idStyle(IdStyle idStyle) {
     this.idStyle = Objects.requireNonNull(idStyle);
     return this;
   }
 
+  /** {@return how long hello() and notify() wait for the answer; zero for no limit} */
   public Duration requestTimeout() {
     return requestTimeout;
   }
 
-  /** How long hello()/notify() wait for the answer before failing with a TimeoutException; zero for no limit. Default 10 s. */
+  /**
+   * How long hello()/notify() wait for the answer before failing with a TimeoutException; zero for
+   * no limit. Default 10 s.
+   *
+   * @param requestTimeout the timeout
+   * @return these options
+   */
   public SpopTestClientOptions requestTimeout(Duration requestTimeout) {
     this.requestTimeout = Objects.requireNonNull(requestTimeout);
     return this;
   }
 
+  /** {@return the options of the underlying Vert.x {@code NetClient}} */
   public NetClientOptions netClientOptions() {
     return netClientOptions;
   }
 
-  /** Options of the underlying Vert.x {@code NetClient}. */
+  /**
+   * Sets the options of the underlying Vert.x {@code NetClient}; default a 5 s connect timeout.
+   *
+   * @param netClientOptions the options
+   * @return these options
+   */
   public SpopTestClientOptions netClientOptions(NetClientOptions netClientOptions) {
     this.netClientOptions = Objects.requireNonNull(netClientOptions);
     return this;

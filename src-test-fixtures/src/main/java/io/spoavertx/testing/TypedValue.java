@@ -23,7 +23,26 @@ public record TypedValue(Type type, Object value) {
 
   /** SPOP data types, with their wire code (low nibble of the type byte). */
   public enum Type {
-    NULL(0), BOOL(1), INT32(2), UINT32(3), INT64(4), UINT64(5), IPV4(6), IPV6(7), STRING(8), BINARY(9);
+    /** No value, code 0. */
+    NULL(0),
+    /** Boolean, code 1. */
+    BOOL(1),
+    /** Signed 32-bit integer, code 2. */
+    INT32(2),
+    /** Unsigned 32-bit integer, code 3. */
+    UINT32(3),
+    /** Signed 64-bit integer, code 4. */
+    INT64(4),
+    /** Unsigned 64-bit integer, code 5. */
+    UINT64(5),
+    /** IPv4 address, code 6. */
+    IPV4(6),
+    /** IPv6 address, code 7. */
+    IPV6(7),
+    /** Length-prefixed string, code 8. */
+    STRING(8),
+    /** Length-prefixed bytes, code 9. */
+    BINARY(9);
 
     private final int code;
 
@@ -31,17 +50,23 @@ public record TypedValue(Type type, Object value) {
       this.code = code;
     }
 
-    /** The wire code, 0..9. */
+    /** {@return the wire code, 0..9} */
     public int code() {
       return code;
     }
 
-    /** True for INT32, UINT32, INT64 and UINT64. */
+    /** {@return true for INT32, UINT32, INT64 and UINT64} */
     public boolean isInteger() {
       return this == INT32 || this == UINT32 || this == INT64 || this == UINT64;
     }
 
-    /** The type for a wire code; {@link IllegalArgumentException} for 10..15 (reserved). */
+    /**
+     * The type for a wire code.
+     *
+     * @param code the wire code, 0..9
+     * @return the type
+     * @throws IllegalArgumentException for 10..15 (reserved) or a code out of range
+     */
     public static Type fromCode(int code) {
       if (code < 0 || code > 9) {
         throw new IllegalArgumentException("reserved or invalid SPOP data type " + code);
@@ -55,7 +80,13 @@ public record TypedValue(Type type, Object value) {
   private static final TypedValue TRUE = new TypedValue(Type.BOOL, Boolean.TRUE);
   private static final TypedValue FALSE = new TypedValue(Type.BOOL, Boolean.FALSE);
 
-  /** Validates that {@code value} has the Java class documented for {@code type}. */
+  /**
+   * Validates that {@code value} has the Java class documented for {@code type}; copies a {@code byte[]}.
+   *
+   * @param type  the SPOP type
+   * @param value the Java value for that type
+   * @throws IllegalArgumentException if the value does not fit the type
+   */
   public TypedValue {
     Objects.requireNonNull(type, "type");
     boolean ok = switch (type) {
@@ -80,37 +111,69 @@ public record TypedValue(Type type, Object value) {
 
   // ---- factories ---------------------------------------------------------------------------
 
-  /** The NULL value (HAProxy sends it for a missing sample). */
+  /** {@return the NULL value (HAProxy sends it for a missing sample)} */
   public static TypedValue nil() {
     return NIL;
   }
 
-  /** A BOOL. */
+  /**
+   * A BOOL.
+   *
+   * @param b the boolean
+   * @return the value
+   */
   public static TypedValue bool(boolean b) {
     return b ? TRUE : FALSE;
   }
 
-  /** An INT32. */
+  /**
+   * An INT32.
+   *
+   * @param v the integer
+   * @return the value
+   */
   public static TypedValue int32(int v) {
     return new TypedValue(Type.INT32, v);
   }
 
-  /** A UINT32; {@code v} must be in 0..4294967295. */
+  /**
+   * A UINT32.
+   *
+   * @param v the integer, 0..4294967295
+   * @return the value
+   * @throws IllegalArgumentException if {@code v} is out of range
+   */
   public static TypedValue uint32(long v) {
     return new TypedValue(Type.UINT32, v);
   }
 
-  /** An INT64 (what HAProxy sends for every integer sample). */
+  /**
+   * An INT64 (what HAProxy sends for every integer sample).
+   *
+   * @param v the integer
+   * @return the value
+   */
   public static TypedValue int64(long v) {
     return new TypedValue(Type.INT64, v);
   }
 
-  /** A UINT64; {@code v} is taken as an unsigned 64-bit pattern. */
+  /**
+   * A UINT64.
+   *
+   * @param v the integer, taken as an unsigned 64-bit pattern
+   * @return the value
+   */
   public static TypedValue uint64(long v) {
     return new TypedValue(Type.UINT64, v);
   }
 
-  /** An IPV4 from a dotted-quad literal such as {@code "127.0.0.1"} (no DNS lookup). */
+  /**
+   * An IPV4 from a dotted-quad literal (no DNS lookup).
+   *
+   * @param literal an address such as {@code "127.0.0.1"}
+   * @return the value
+   * @throws IllegalArgumentException if it is not an IPv4 literal
+   */
   public static TypedValue ipv4(String literal) {
     if (literal == null || !IPV4_LITERAL.matcher(literal).matches()) {
       throw new IllegalArgumentException("not an IPv4 literal: " + literal);
@@ -118,7 +181,13 @@ public record TypedValue(Type type, Object value) {
     return new TypedValue(Type.IPV4, parse(literal));
   }
 
-  /** An IPV6 from a literal such as {@code "2001:db8::1"} (no DNS lookup). */
+  /**
+   * An IPV6 from a literal (no DNS lookup); an IPv4 literal gives its IPv4-mapped address.
+   *
+   * @param literal an address such as {@code "2001:db8::1"}
+   * @return the value
+   * @throws IllegalArgumentException if it is not an IPv6 literal
+   */
   public static TypedValue ipv6(String literal) {
     if (literal == null || !literal.contains(":")) {
       throw new IllegalArgumentException("not an IPv6 literal: " + literal);
@@ -126,7 +195,12 @@ public record TypedValue(Type type, Object value) {
     return new TypedValue(Type.IPV6, toInet6(parse(literal)));
   }
 
-  /** IPV4 for an {@link Inet4Address}, IPV6 otherwise. */
+  /**
+   * An IPV4 for an {@link Inet4Address}, an IPV6 otherwise.
+   *
+   * @param address the address, not null
+   * @return the value
+   */
   public static TypedValue ip(InetAddress address) {
     Objects.requireNonNull(address, "address");
     return address instanceof Inet4Address
@@ -134,53 +208,84 @@ public record TypedValue(Type type, Object value) {
         : new TypedValue(Type.IPV6, address);
   }
 
-  /** A STRING; {@code null} gives {@link #nil()}. */
+  /**
+   * A STRING; {@code null} gives {@link #nil()}.
+   *
+   * @param s the string, or null
+   * @return the value
+   */
   public static TypedValue string(String s) {
     return s == null ? NIL : new TypedValue(Type.STRING, s);
   }
 
-  /** A BINARY (the array is copied); {@code null} gives {@link #nil()}. */
+  /**
+   * A BINARY (the array is copied); {@code null} gives {@link #nil()}.
+   *
+   * @param bytes the bytes, or null
+   * @return the value
+   */
   public static TypedValue binary(byte[] bytes) {
     return bytes == null ? NIL : new TypedValue(Type.BINARY, bytes);
   }
 
-  /** A BINARY with the bytes of {@code buffer}; {@code null} gives {@link #nil()}. */
+  /**
+   * A BINARY with the bytes of {@code buffer}; {@code null} gives {@link #nil()}.
+   *
+   * @param buffer the bytes, or null
+   * @return the value
+   */
   public static TypedValue binary(Buffer buffer) {
     return buffer == null ? NIL : new TypedValue(Type.BINARY, buffer.getBytes());
   }
 
   // ---- accessors ---------------------------------------------------------------------------
 
-  /** The Java value; a copy for BINARY. */
+  /** {@return the Java value; a copy for BINARY} */
   @Override
   public Object value() {
     return value instanceof byte[] b ? b.clone() : value;
   }
 
-  /** True for NULL. */
+  /** {@return true for NULL} */
   public boolean isNull() {
     return type == Type.NULL;
   }
 
-  /** The BOOL value; {@link IllegalStateException} for another type. */
+  /**
+   * {@return the BOOL value}
+   *
+   * @throws IllegalStateException for another type
+   */
   public boolean asBoolean() {
     require(type == Type.BOOL, "BOOL");
     return (Boolean) value;
   }
 
-  /** The value of any integer type as a long (UINT64 as its unsigned bit pattern). */
+  /**
+   * {@return the value of any integer type as a long (UINT64 as its unsigned bit pattern)}
+   *
+   * @throws IllegalStateException for a non-integer type
+   */
   public long asLong() {
     require(type.isInteger(), "an integer type");
     return ((Number) value).longValue();
   }
 
-  /** The STRING value. */
+  /**
+   * {@return the STRING value}
+   *
+   * @throws IllegalStateException for another type
+   */
   public String asString() {
     require(type == Type.STRING, "STRING");
     return (String) value;
   }
 
-  /** The BINARY value (a copy); STRING values give their UTF-8 bytes. */
+  /**
+   * {@return the BINARY value (a copy); STRING values give their UTF-8 bytes}
+   *
+   * @throws IllegalStateException for another type
+   */
   public byte[] asBytes() {
     if (type == Type.STRING) {
       return ((String) value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -189,7 +294,11 @@ public record TypedValue(Type type, Object value) {
     return ((byte[]) value).clone();
   }
 
-  /** The IPV4 or IPV6 value. */
+  /**
+   * {@return the IPV4 or IPV6 value}
+   *
+   * @throws IllegalStateException for another type
+   */
   public InetAddress asInetAddress() {
     require(type == Type.IPV4 || type == Type.IPV6, "IPV4 or IPV6");
     return (InetAddress) value;

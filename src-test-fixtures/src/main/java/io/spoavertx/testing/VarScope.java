@@ -2,7 +2,16 @@ package io.spoavertx.testing;
 
 /** Scope of a variable set or unset by an ACK action, with its wire code. */
 public enum VarScope {
-  PROC(0), SESS(1), TXN(2), REQ(3), RES(4);
+  /** {@code proc}: the process, code 0. */
+  PROC(0),
+  /** {@code sess}: the session, code 1. */
+  SESS(1),
+  /** {@code txn}: the transaction, code 2. */
+  TXN(2),
+  /** {@code req}: the request, code 3. */
+  REQ(3),
+  /** {@code res}: the response, code 4. */
+  RES(4);
 
   private final int code;
 
@@ -10,12 +19,18 @@ public enum VarScope {
     this.code = code;
   }
 
-  /** The wire code, 0..4. */
+  /** {@return the wire code, 0..4} */
   public int code() {
     return code;
   }
 
-  /** The scope for a wire code; {@link IllegalArgumentException} if unknown. */
+  /**
+   * The scope for a wire code.
+   *
+   * @param code the wire code, 0..4
+   * @return the scope
+   * @throws IllegalArgumentException if the code is unknown
+   */
   public static VarScope fromCode(int code) {
     if (code < 0 || code > 4) {
       throw new IllegalArgumentException("unknown variable scope " + code);
@@ -23,7 +38,7 @@ public enum VarScope {
     return values()[code];
   }
 
-  /** HAProxy's lower-case name: proc, sess, txn, req or res. */
+  /** {@return HAProxy's lower-case name: proc, sess, txn, req or res} */
   public String haproxyName() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

@@ -51,6 +51,7 @@ public final class HaproxyBinary {
   /**
    * Like {@link #find()} but throws if no binary is found.
    *
+   * @return the binary
    * @throws HaproxyException if haproxy is not found or does not run
    */
   public static HaproxyBinary require() {
@@ -60,6 +61,8 @@ public final class HaproxyBinary {
   /**
    * Uses the given executable and runs {@code haproxy -v} on it.
    *
+   * @param executable the haproxy executable
+   * @return the binary
    * @throws HaproxyException if it does not run or prints no version
    */
   public static HaproxyBinary at(Path executable) {
@@ -91,22 +94,22 @@ public final class HaproxyBinary {
     }
   }
 
-  /** The executable. */
+  /** {@return the executable} */
   public Path path() {
     return path;
   }
 
-  /** The version reported by {@code haproxy -v}. */
+  /** {@return the version reported by {@code haproxy -v}} */
   public HaproxyVersion version() {
     return version;
   }
 
-  /** The full output of {@code haproxy -v}. */
+  /** {@return the full output of {@code haproxy -v}} */
   public String versionOutput() {
     return versionOutput;
   }
 
-  /** True for HAProxy 3.1+ (SPOE over the {@code spop} multiplexer); see {@link HaproxyVersion#isSpopMux()}. */
+  /** {@return true for HAProxy 3.1+ (SPOE over the {@code spop} multiplexer)} See {@link HaproxyVersion#isSpopMux()}. */
   public boolean isSpopMux() {
     return version.isSpopMux();
   }

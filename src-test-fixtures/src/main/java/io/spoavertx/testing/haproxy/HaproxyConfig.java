@@ -54,7 +54,7 @@ public final class HaproxyConfig {
 
   /** The rendered files. */
   public record Rendered(String haproxyCfg, String spoeConf) {
-    /** True if the configuration uses SPOE (a spoe.conf must be written). */
+    /** {@return true if the configuration uses SPOE (a spoe.conf must be written)} */
     public boolean hasSpoe() {
       return spoeConf != null;
     }
@@ -117,32 +117,32 @@ public final class HaproxyConfig {
     startTimeout = b.startTimeout;
   }
 
-  /** A new builder with defaults: engine and var-prefix {@code spoa}, nbthread 1, answer 200 "ok". */
+  /** {@return a new builder with defaults: engine and var-prefix {@code spoa}, nbthread 1, answer 200 "ok"} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The fixed frontend port, or 0 if the harness picks a free one at start. */
+  /** {@return the fixed frontend port, or 0 if the harness picks a free one at start} */
   public int frontendPort() {
     return frontendPort;
   }
 
-  /** How long {@link HaproxyProcess#start} waits for the frontend port to accept connections. */
+  /** {@return how long {@link HaproxyProcess#start} waits for the frontend port to accept connections} */
   public Duration startTimeout() {
     return startTimeout;
   }
 
-  /** The SPOE engine name ({@code filter spoe engine <name>}). */
+  /** {@return the SPOE engine name ({@code filter spoe engine <name>})} */
   public String engine() {
     return engine;
   }
 
-  /** The agent's variable prefix: the agent's {@code score} in scope txn is {@code txn.<prefix>.score}. */
+  /** {@return the agent's variable prefix: the agent's {@code score} in scope txn is {@code txn.<prefix>.score}} */
   public String varPrefix() {
     return varPrefix;
   }
 
-  /** The agent server names, in order. */
+  /** {@return the agent server names, in order} */
   public List<String> agentServerNames() {
     List<String> names = new ArrayList<>();
     for (AgentServer s : agents) {
@@ -151,7 +151,7 @@ public final class HaproxyConfig {
     return List.copyOf(names);
   }
 
-  /** True if the frontend has a SPOE filter (at least one message or group). */
+  /** {@return true if the frontend has a SPOE filter (at least one message or group)} */
   public boolean hasSpoe() {
     return !messages.isEmpty() || !groups.isEmpty();
   }
@@ -162,6 +162,7 @@ public final class HaproxyConfig {
    * @param version the HAProxy version whose dialect to write
    * @param port the frontend port to bind on 127.0.0.1
    * @param workDir the directory that will hold spoe.conf and the stats socket {@code admin.sock}
+   * @return the file contents
    */
   public Rendered render(HaproxyVersion version, int port, Path workDir) {
     Objects.requireNonNull(version, "version");
@@ -374,12 +375,25 @@ public final class HaproxyConfig {
 
     private Builder() {}
 
-    /** Adds an agent server named {@code agent1}, {@code agent2}, ... in call order. */
+    /**
+     * Adds an agent server named {@code agent1}, {@code agent2}, ... in call order.
+     *
+     * @param host the agent's host
+     * @param port the agent's port
+     * @return this builder
+     */
     public Builder agent(String host, int port) {
       return agent("agent" + (agents.size() + 1), host, port);
     }
 
-    /** Adds a named agent server to the {@value HaproxyConfig#AGENT_BACKEND} backend. */
+    /**
+     * Adds a named agent server to the {@value HaproxyConfig#AGENT_BACKEND} backend.
+     *
+     * @param serverName the server name, unique
+     * @param host       the agent's host
+     * @param port       the agent's port
+     * @return this builder
+     */
     public Builder agent(String serverName, String host, int port) {
       checkName("server name", serverName);
       Objects.requireNonNull(host, "host");
@@ -397,32 +411,55 @@ public final class HaproxyConfig {
 
     /**
      * Health-checks the agents with {@code option spop-check} (a HELLO with {@code healthcheck}
-     * true), every 500 ms, 200 ms while down; needed by {@link HaproxyProcess#awaitServerUp}.
+     * true), every 500 ms, 200 ms while down; needed by {@link HaproxyProcess#awaitServerUp}. Default false.
+     *
+     * @param enabled true to health-check the agents
+     * @return this builder
      */
     public Builder agentHealthCheck(boolean enabled) {
       this.agentHealthCheck = enabled;
       return this;
     }
 
-    /** Connects to the agents over TLS without verifying their certificate ({@code ssl verify none}). */
+    /**
+     * Connects to the agents over TLS without verifying their certificate ({@code ssl verify none}). Default false.
+     *
+     * @param enabled true for TLS
+     * @return this builder
+     */
     public Builder agentTls(boolean enabled) {
       this.agentTls = enabled;
       return this;
     }
 
-    /** The SPOE engine name (default {@code spoa}); used by {@code send-spoe-group}. */
+    /**
+     * Sets the SPOE engine name (default {@code spoa}); used by {@code send-spoe-group}.
+     *
+     * @param engine the engine name
+     * @return this builder
+     */
     public Builder engine(String engine) {
       this.engine = checkName("engine", engine);
       return this;
     }
 
-    /** The agent's {@code option var-prefix} (default {@code spoa}). */
+    /**
+     * Sets the agent's {@code option var-prefix} (default {@code spoa}).
+     *
+     * @param prefix the prefix
+     * @return this builder
+     */
     public Builder varPrefix(String prefix) {
       this.varPrefix = checkName("var-prefix", prefix);
       return this;
     }
 
-    /** Adds a {@code spoe-message}; messages with an event are listed in the agent's {@code messages}. */
+    /**
+     * Adds a {@code spoe-message}; messages with an event are listed in the agent's {@code messages}.
+     *
+     * @param message the message section, its name unique
+     * @return this builder
+     */
     public Builder message(SpoeMessageSection message) {
       Objects.requireNonNull(message, "message");
       for (SpoeMessageSection m : messages) {
@@ -437,6 +474,10 @@ public final class HaproxyConfig {
     /**
      * Adds a {@code spoe-group} of messages (declared with {@link #message}) and, at this point
      * of the rule list, the frontend rule {@code http-request send-spoe-group <engine> <group>}.
+     *
+     * @param name         the group name
+     * @param messageNames the messages in the group, at least one
+     * @return this builder
      */
     public Builder group(String name, String... messageNames) {
       return groupWhen(name, null, messageNames);
@@ -445,6 +486,11 @@ public final class HaproxyConfig {
     /**
      * Like {@link #group}, but the frontend sends the group only when {@code condition} holds
      * (an ACL expression such as {@code { path_beg /api }}); null means always.
+     *
+     * @param name         the group name
+     * @param condition    the ACL condition, or null
+     * @param messageNames the messages in the group, at least one
+     * @return this builder
      */
     public Builder groupWhen(String name, String condition, String... messageNames) {
       checkName("group name", name);
@@ -464,6 +510,9 @@ public final class HaproxyConfig {
      * Registers the agent's variable names (without scope and prefix) with
      * {@code register-var-names}. Without any, {@code option force-set-var} lets the agent set any
      * variable.
+     *
+     * @param names the variable names
+     * @return this builder
      */
     public Builder registerVarNames(String... names) {
       for (String n : names) {
@@ -472,37 +521,67 @@ public final class HaproxyConfig {
       return this;
     }
 
-    /** SPOE {@code timeout processing} (default 1 s). */
+    /**
+     * Sets SPOE {@code timeout processing} (default 1 s).
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     */
     public Builder processingTimeout(Duration timeout) {
       this.processingTimeout = positive("processingTimeout", timeout);
       return this;
     }
 
-    /** SPOE {@code timeout hello} (default 2 s); written for HAProxy before 3.1 only. */
+    /**
+     * Sets SPOE {@code timeout hello} (default 2 s); written for HAProxy before 3.1 only.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     */
     public Builder helloTimeout(Duration timeout) {
       this.helloTimeout = positive("helloTimeout", timeout);
       return this;
     }
 
-    /** SPOE {@code timeout idle} (default 30 s); written for HAProxy before 3.1 only. */
+    /**
+     * Sets SPOE {@code timeout idle} (default 30 s); written for HAProxy before 3.1 only.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive("idleTimeout", timeout);
       return this;
     }
 
-    /** SPOE {@code maxconnrate}; written for HAProxy before 3.1 only (unset by default). */
+    /**
+     * Sets SPOE {@code maxconnrate}; written for HAProxy before 3.1 only (unset by default).
+     *
+     * @param perSecond connections per second, positive
+     * @return this builder
+     */
     public Builder maxConnRate(int perSecond) {
       this.maxConnRate = positive("maxConnRate", perSecond);
       return this;
     }
 
-    /** SPOE {@code max-waiting-frames}; written for HAProxy before 3.1 only (unset: HAProxy's 20). */
+    /**
+     * Sets SPOE {@code max-waiting-frames}; written for HAProxy before 3.1 only (unset: HAProxy's 20).
+     *
+     * @param frames the number of frames, positive
+     * @return this builder
+     */
     public Builder maxWaitingFrames(int frames) {
       this.maxWaitingFrames = positive("maxWaitingFrames", frames);
       return this;
     }
 
-    /** Adds a raw line to the {@code spoe-agent} section, e.g. {@code option continue-on-error}. */
+    /**
+     * Adds a raw line to the {@code spoe-agent} section, e.g. {@code option continue-on-error}.
+     *
+     * @param line the line
+     * @return this builder
+     */
     public Builder agentLine(String line) {
       agentLines.add(checkLine("agent line", line));
       return this;
@@ -512,13 +591,21 @@ public final class HaproxyConfig {
      * Adds a frontend {@code http-request} rule (without the keyword), e.g.
      * {@code deny deny_status 403 if { var(txn.spoa.deny) -m bool }}. Rules run in call order,
      * after the SPOE {@code on-frontend-http-request} event and before the default response.
+     *
+     * @param rule the rule, one line
+     * @return this builder
      */
     public Builder httpRequest(String rule) {
       httpRequestRules.add(checkLine("http-request rule", rule));
       return this;
     }
 
-    /** Adds a frontend {@code http-after-response} rule (without the keyword). */
+    /**
+     * Adds a frontend {@code http-after-response} rule (without the keyword).
+     *
+     * @param rule the rule, one line
+     * @return this builder
+     */
     public Builder httpAfterResponse(String rule) {
       httpAfterResponseRules.add(checkLine("http-after-response rule", rule));
       return this;
@@ -527,6 +614,10 @@ public final class HaproxyConfig {
     /**
      * Copies a variable into a response header when it is set, on every response including
      * HAProxy's own ({@code deny}, {@code return}), e.g. {@code exposeVar("txn.spoa.score", "X-Score")}.
+     *
+     * @param variable the variable, with scope and prefix
+     * @param header   the response header name
+     * @return this builder
      */
     public Builder exposeVar(String variable, String header) {
       Objects.requireNonNull(variable, "variable");
@@ -541,7 +632,12 @@ public final class HaproxyConfig {
           + variable + ") -m found }");
     }
 
-    /** Adds a raw frontend line, e.g. {@code http-request capture var(txn.spoa.score) len 8}. */
+    /**
+     * Adds a raw frontend line, e.g. {@code http-request capture var(txn.spoa.score) len 8}.
+     *
+     * @param line the line
+     * @return this builder
+     */
     public Builder frontendLine(String line) {
       frontendLines.add(checkLine("frontend line", line));
       return this;
@@ -551,6 +647,12 @@ public final class HaproxyConfig {
      * Adds a backend {@code name} answering {@code status} with a text {@code body}, chosen by
      * {@code use_backend name if condition}, e.g. {@code route("admin", "{ path_beg /admin }", 403, "admin")}.
      * With routes, the default response comes from a {@code default_backend}.
+     *
+     * @param backend   the backend name, unique
+     * @param condition the ACL condition selecting it
+     * @param status    the HTTP status, 200..599
+     * @param body      the text body, one line
+     * @return this builder
      */
     public Builder route(String backend, String condition, int status, String body) {
       checkName("backend", backend);
@@ -566,20 +668,36 @@ public final class HaproxyConfig {
       return this;
     }
 
-    /** The response to requests no rule answered (default 200 "ok", text/plain). */
+    /**
+     * Sets the response to requests no rule answered (default 200 "ok", text/plain).
+     *
+     * @param status the HTTP status, 200..599
+     * @param body   the text body, one line
+     * @return this builder
+     */
     public Builder defaultResponse(int status, String body) {
       this.defaultStatus = status(status);
       this.defaultBody = body(body);
       return this;
     }
 
-    /** Global {@code nbthread} (default 1). */
+    /**
+     * Sets the global {@code nbthread} (default 1).
+     *
+     * @param threads the number of threads, positive
+     * @return this builder
+     */
     public Builder nbthread(int threads) {
       this.nbthread = positive("nbthread", threads);
       return this;
     }
 
-    /** A fixed frontend port; by default (0) a free port is picked at start. */
+    /**
+     * Sets a fixed frontend port; by default (0) a free port is picked at start.
+     *
+     * @param port the port, 0..65535
+     * @return this builder
+     */
     public Builder frontendPort(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port out of range: " + port);
@@ -588,7 +706,12 @@ public final class HaproxyConfig {
       return this;
     }
 
-    /** How long to wait for the frontend to accept connections at start (default 10 s). */
+    /**
+     * Sets how long to wait for the frontend to accept connections at start (default 10 s).
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     */
     public Builder startTimeout(Duration timeout) {
       this.startTimeout = positive("startTimeout", timeout);
       return this;
@@ -597,6 +720,7 @@ public final class HaproxyConfig {
     /**
      * Builds the configuration.
      *
+     * @return the configuration
      * @throws IllegalArgumentException if messages or groups are declared without an agent, or a
      *     group names an undeclared message
      */

@@ -53,18 +53,28 @@ public final class HaproxyExtension
     this.config = config;
   }
 
-  /** An extension that starts haproxy with the supplied config before the class (static field) or each test. */
+  /**
+   * An extension that starts haproxy with the supplied config before the class (static field) or each test.
+   *
+   * @param config supplies the configuration at each start
+   * @return the extension
+   */
   public static HaproxyExtension withConfig(Supplier<HaproxyConfig> config) {
     return new HaproxyExtension(Objects.requireNonNull(config, "config"));
   }
 
-  /** An extension that starts haproxy with this config before the class (static field) or each test. */
+  /**
+   * An extension that starts haproxy with this config before the class (static field) or each test.
+   *
+   * @param config the configuration
+   * @return the extension
+   */
   public static HaproxyExtension withConfig(HaproxyConfig config) {
     Objects.requireNonNull(config, "config");
     return new HaproxyExtension(() -> config);
   }
 
-  /** An extension that starts nothing by itself: call {@link #start(HaproxyConfig)}. */
+  /** {@return an extension that starts nothing by itself: call {@link #start(HaproxyConfig)}} */
   public static HaproxyExtension manual() {
     return new HaproxyExtension(null);
   }
@@ -72,6 +82,8 @@ public final class HaproxyExtension
   /**
    * Starts haproxy (stopping the one this extension runs, if any).
    *
+   * @param config the configuration
+   * @return the running haproxy
    * @throws org.opentest4j.TestAbortedException if haproxy is missing and {@code CI} is not true
    * @throws HaproxyException if haproxy is missing on CI, or fails to start
    */
@@ -85,7 +97,7 @@ public final class HaproxyExtension
   }
 
   /**
-   * The running haproxy.
+   * {@return the running haproxy}
    *
    * @throws IllegalStateException if none is running
    */
@@ -96,7 +108,7 @@ public final class HaproxyExtension
     return process;
   }
 
-  /** The haproxy binary in use (looked up once). Skips or fails the test as described above if missing. */
+  /** {@return the haproxy binary in use (looked up once)} Skips or fails the test as described above if missing. */
   public HaproxyBinary binary() {
     if (binary == null) {
       binary = requireBinary(HaproxyBinary.find(), System.getenv("CI"));
@@ -104,22 +116,26 @@ public final class HaproxyExtension
     return binary;
   }
 
-  /** Shortcut for {@code process().httpUrl()}. */
+  /** {@return the frontend's base URL} Shortcut for {@code process().httpUrl()}. */
   public URI httpUrl() {
     return process().httpUrl();
   }
 
-  /** Shortcut for {@code process().httpUrl(path)}. */
+  /**
+   * {@return a frontend URL for the path} Shortcut for {@code process().httpUrl(path)}.
+   *
+   * @param path starts with {@code /}; may hold a query
+   */
   public URI httpUrl(String path) {
     return process().httpUrl(path);
   }
 
-  /** Shortcut for {@code process().frontendPort()}. */
+  /** {@return the frontend port} Shortcut for {@code process().frontendPort()}. */
   public int frontendPort() {
     return process().frontendPort();
   }
 
-  /** Shortcut for {@code process().log()}. */
+  /** {@return everything haproxy printed so far} Shortcut for {@code process().log()}. */
   public String log() {
     return process().log();
   }

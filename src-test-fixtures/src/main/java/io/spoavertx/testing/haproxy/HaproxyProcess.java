@@ -77,6 +77,8 @@ public final class HaproxyProcess implements AutoCloseable {
   /**
    * Starts haproxy found by {@link HaproxyBinary#require()}.
    *
+   * @param config the configuration
+   * @return the running haproxy
    * @throws HaproxyException if haproxy is missing, rejects the configuration (the message holds
    *     haproxy's output) or does not accept connections within {@link HaproxyConfig#startTimeout()}
    */
@@ -87,6 +89,9 @@ public final class HaproxyProcess implements AutoCloseable {
   /**
    * Starts the given haproxy binary with the configuration.
    *
+   * @param binary the haproxy executable
+   * @param config the configuration
+   * @return the running haproxy
    * @throws HaproxyException as {@link #start(HaproxyConfig)}
    */
   public static HaproxyProcess start(HaproxyBinary binary, HaproxyConfig config) {
@@ -142,37 +147,42 @@ public final class HaproxyProcess implements AutoCloseable {
     }
   }
 
-  /** The binary this process runs. */
+  /** {@return the binary this process runs} */
   public HaproxyBinary binary() {
     return binary;
   }
 
-  /** The configuration this process was started with. */
+  /** {@return the configuration this process was started with} */
   public HaproxyConfig config() {
     return config;
   }
 
-  /** The haproxy.cfg and spoe.conf text as written. */
+  /** {@return the haproxy.cfg and spoe.conf text as written} */
   public HaproxyConfig.Rendered rendered() {
     return rendered;
   }
 
-  /** The temporary directory holding haproxy.cfg, spoe.conf and the stats socket (deleted at stop). */
+  /** {@return the temporary directory holding haproxy.cfg, spoe.conf and the stats socket (deleted at stop)} */
   public Path workDir() {
     return workDir;
   }
 
-  /** The frontend port on 127.0.0.1. */
+  /** {@return the frontend port on 127.0.0.1} */
   public int frontendPort() {
     return port;
   }
 
-  /** The frontend's base URL, {@code http://127.0.0.1:<port>/}. */
+  /** {@return the frontend's base URL, {@code http://127.0.0.1:<port>/}} */
   public URI httpUrl() {
     return httpUrl("/");
   }
 
-  /** A frontend URL for the path, which must start with {@code /} (it may hold a query). */
+  /**
+   * {@return a frontend URL for the path}
+   *
+   * @param path starts with {@code /}; may hold a query
+   * @throws IllegalArgumentException if the path does not start with {@code /}
+   */
   public URI httpUrl(String path) {
     if (path == null || !path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/': " + path);
@@ -180,22 +190,27 @@ public final class HaproxyProcess implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
-  /** The haproxy process id. */
+  /** {@return the haproxy process id} */
   public long pid() {
     return process.pid();
   }
 
-  /** True while the haproxy process runs. */
+  /** {@return true while the haproxy process runs} */
   public boolean isAlive() {
     return process.isAlive();
   }
 
-  /** Everything haproxy printed so far: {@code haproxy -c} output, then stdout and stderr (logs, alerts). */
+  /** {@return everything haproxy printed so far: {@code haproxy -c} output, then stdout and stderr (logs, alerts)} */
   public String log() {
     return log.toString();
   }
 
-  /** Waits until {@link #log()} contains the text; returns false on timeout. */
+  /**
+   * {@return true once {@link #log()} contains the text, false on timeout}
+   *
+   * @param text    the text to wait for
+   * @param timeout how long to wait
+   */
   public boolean awaitLog(String text, Duration timeout) {
     Objects.requireNonNull(text, "text");
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -214,6 +229,8 @@ public final class HaproxyProcess implements AutoCloseable {
    * Sends one command to HAProxy's runtime API (the stats socket, level admin) and returns the answer,
    * e.g. {@code runtimeCommand("show stat")}.
    *
+   * @param command the command, one line
+   * @return the answer
    * @throws HaproxyException if the socket cannot be reached or answers too slowly (5 s)
    */
   public String runtimeCommand(String command) {
@@ -256,6 +273,9 @@ public final class HaproxyProcess implements AutoCloseable {
    * The server's status from {@code show stat}: {@code UP}, {@code DOWN}, {@code no check},
    * {@code MAINT}, or a transition such as {@code UP 1/2}.
    *
+   * @param backend the backend name
+   * @param server  the server name
+   * @return the status
    * @throws HaproxyException if there is no such server
    */
   public String serverStatus(String backend, String server) {
@@ -267,6 +287,9 @@ public final class HaproxyProcess implements AutoCloseable {
    * HAProxy starts servers UP before checking them, so the status alone proves nothing). Needs
    * {@link HaproxyConfig.Builder#agentHealthCheck(boolean) agentHealthCheck(true)}.
    *
+   * @param backend the backend name
+   * @param server  the server name
+   * @param timeout how long to wait
    * @throws IllegalStateException if the server is not health-checked
    * @throws HaproxyException on timeout (with the last check result) or if the server is unknown
    */
@@ -293,7 +316,11 @@ public final class HaproxyProcess implements AutoCloseable {
     }
   }
 
-  /** {@link #awaitServerUp} for every agent server of the {@value HaproxyConfig#AGENT_BACKEND} backend. */
+  /**
+   * {@link #awaitServerUp} for every agent server of the {@value HaproxyConfig#AGENT_BACKEND} backend.
+   *
+   * @param timeout how long to wait for all of them
+   */
   public void awaitAgentsUp(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> names = config.agentServerNames();

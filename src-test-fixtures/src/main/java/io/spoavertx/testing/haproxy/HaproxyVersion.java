@@ -16,14 +16,28 @@ public record HaproxyVersion(int major, int minor, int patch) implements Compara
   private static final Pattern VERSION =
       Pattern.compile("HA-?Proxy version (\\d+)\\.(\\d+)(?:\\.(\\d+))?");
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param major major version
+   * @param minor minor version
+   * @param patch patch version
+   * @throws IllegalArgumentException if a component is negative
+   */
   public HaproxyVersion {
     if (major < 0 || minor < 0 || patch < 0) {
       throw new IllegalArgumentException("negative version component: " + major + "." + minor + "." + patch);
     }
   }
 
-  /** Returns the version {@code major.minor.patch}. */
+  /**
+   * Returns the version {@code major.minor.patch}.
+   *
+   * @param major major version
+   * @param minor minor version
+   * @param patch patch version
+   * @return the version
+   */
   public static HaproxyVersion of(int major, int minor, int patch) {
     return new HaproxyVersion(major, minor, patch);
   }
@@ -32,6 +46,8 @@ public record HaproxyVersion(int major, int minor, int patch) implements Compara
    * Parses the output of {@code haproxy -v} (its first line is enough), e.g.
    * {@code HAProxy version 2.6.12-1+deb12u4 2026/10/17 - https://haproxy.org/}.
    *
+   * @param haproxyVOutput the output of {@code haproxy -v}
+   * @return the version
    * @throws IllegalArgumentException if no version is found
    */
   public static HaproxyVersion parse(String haproxyVOutput) {
@@ -45,15 +61,21 @@ public record HaproxyVersion(int major, int minor, int patch) implements Compara
   }
 
   /**
-   * True for HAProxy 3.1 and later, where SPOE runs over the {@code spop} multiplexer: the agent
-   * backend is {@code mode spop} and {@code timeout hello/idle}, {@code maxconnrate},
+   * {@return true for HAProxy 3.1 and later, where SPOE runs over the {@code spop} multiplexer}
+   * The agent backend is {@code mode spop} and {@code timeout hello/idle}, {@code maxconnrate},
    * {@code max-waiting-frames} and {@code option async} are gone.
    */
   public boolean isSpopMux() {
     return isAtLeast(3, 1);
   }
 
-  /** True if this version is {@code major.minor} or later. */
+  /**
+   * Whether this version is {@code major.minor} or later.
+   *
+   * @param major major version
+   * @param minor minor version
+   * @return true if this version is at least {@code major.minor}
+   */
   public boolean isAtLeast(int major, int minor) {
     return this.major > major || (this.major == major && this.minor >= minor);
   }

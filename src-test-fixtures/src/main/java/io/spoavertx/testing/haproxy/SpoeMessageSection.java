@@ -23,7 +23,15 @@ public record SpoeMessageSection(String name, List<String> args, String event, S
   /** The event fired before the frontend's {@code http-request} rules run. */
   public static final String ON_FRONTEND_HTTP_REQUEST = "on-frontend-http-request";
 
-  /** Validates and copies. */
+  /**
+   * Validates the names and lines, and copies {@code args}.
+   *
+   * @param name      the message name
+   * @param args      the {@code args} entries
+   * @param event     the SPOE event, or null
+   * @param condition an ACL condition for the event, or null
+   * @throws IllegalArgumentException if a name or line is invalid, or a condition has no event
+   */
   public SpoeMessageSection {
     HaproxyConfig.checkName("message name", name);
     args = List.copyOf(Objects.requireNonNull(args, "args"));
@@ -41,22 +49,46 @@ public record SpoeMessageSection(String name, List<String> args, String event, S
     }
   }
 
-  /** A message sent on {@code on-frontend-http-request}. */
+  /**
+   * A message sent on {@code on-frontend-http-request}.
+   *
+   * @param name the message name
+   * @param args the {@code args} entries
+   * @return the section
+   */
   public static SpoeMessageSection onRequest(String name, String... args) {
     return new SpoeMessageSection(name, List.of(args), ON_FRONTEND_HTTP_REQUEST, null);
   }
 
-  /** A message sent on the given SPOE event, e.g. {@code on-http-response}. */
+  /**
+   * A message sent on the given SPOE event.
+   *
+   * @param event the event, e.g. {@code on-http-response}
+   * @param name  the message name
+   * @param args  the {@code args} entries
+   * @return the section
+   */
   public static SpoeMessageSection onEvent(String event, String name, String... args) {
     return new SpoeMessageSection(name, List.of(args), Objects.requireNonNull(event, "event"), null);
   }
 
-  /** A message with no event, sent only as part of a {@code spoe-group}. */
+  /**
+   * A message with no event, sent only as part of a {@code spoe-group}.
+   *
+   * @param name the message name
+   * @param args the {@code args} entries
+   * @return the section
+   */
   public static SpoeMessageSection forGroup(String name, String... args) {
     return new SpoeMessageSection(name, List.of(args), null, null);
   }
 
-  /** This message, sent only if the ACL condition holds, e.g. {@code "{ path_beg /api }"}. */
+  /**
+   * This message, sent only if the ACL condition holds.
+   *
+   * @param condition the condition, e.g. {@code "{ path_beg /api }"}
+   * @return a copy of this section with the condition
+   */
   public SpoeMessageSection when(String condition) {
     return new SpoeMessageSection(name, args, event, Objects.requireNonNull(condition, "condition"));
   }

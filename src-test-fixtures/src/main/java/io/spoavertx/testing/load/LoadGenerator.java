@@ -41,6 +41,10 @@ public final class LoadGenerator {
    * Runs the load on {@code vertx} (which needs at least {@link LoadOptions#eventLoops()} event
    * loops to really use that many) and completes with the report once the measured time and the
    * drain are over and the connections are closed. Fails if no connection completes its HELLO.
+   *
+   * @param vertx   the Vert.x instance to deploy the load's verticles on
+   * @param options what to run; its port must be set
+   * @return the report
    */
   public static Future<LoadReport> run(Vertx vertx, LoadOptions options) {
     if (options.port() <= 0) {
@@ -86,7 +90,13 @@ public final class LoadGenerator {
     });
   }
 
-  /** Runs on a Vert.x instance of its own with {@link LoadOptions#eventLoops()} event loops, then closes it. */
+  /**
+   * Runs on a Vert.x instance of its own with {@link LoadOptions#eventLoops()} event loops, then closes it.
+   *
+   * @param options what to run; its port must be set
+   * @return the report
+   * @throws Exception if the run fails or is interrupted
+   */
   public static LoadReport runStandalone(LoadOptions options) throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()));
     try {

@@ -23,6 +23,12 @@ public final class LoadMain {
   private LoadMain() {
   }
 
+  /**
+   * Runs the load described by the command line and exits with its status.
+   *
+   * @param args the command line, see the class comment
+   * @throws Exception if the run cannot be completed
+   */
   public static void main(String[] args) throws Exception {
     LoadOptions o = new LoadOptions();
     boolean json = false;

@@ -34,43 +34,52 @@ public record LoadReport(long measuredNanos, long notifiesSent, long acks, long 
     Histogram histogram, long unknownIds, long malformedAcks, long agentDisconnects, long connectionCloses,
     long connectFailures, long reads, long writes, long cpuNanos, double targetRate, String firstError) {
 
-  /** All errors together. */
+  /** {@return all errors together} */
   public long errors() {
     return unknownIds + malformedAcks + agentDisconnects + connectionCloses + connectFailures;
   }
 
-  /** SPOE messages answered per second. */
+  /** {@return the SPOE messages answered per second} */
   public double messagesPerSecond() {
     return messages * 1e9 / measuredNanos;
   }
 
-  /** ACKs (NOTIFYs answered) per second. */
+  /** {@return the ACKs (NOTIFYs answered) per second} */
   public double acksPerSecond() {
     return acks * 1e9 / measuredNanos;
   }
 
-  /** Latency percentile in microseconds (e.g. 99.9); 0 if nothing was measured. */
+  /**
+   * A latency percentile.
+   *
+   * @param percentile the percentile, e.g. 99.9
+   * @return the latency in microseconds; 0 if nothing was measured
+   */
   public double percentileMicros(double percentile) {
     return histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile) / 1000.0;
   }
 
+  /** {@return the median latency in microseconds} */
   public double p50Micros() {
     return percentileMicros(50);
   }
 
+  /** {@return the 99th percentile latency in microseconds} */
   public double p99Micros() {
     return percentileMicros(99);
   }
 
+  /** {@return the 99.9th percentile latency in microseconds} */
   public double p999Micros() {
     return percentileMicros(99.9);
   }
 
+  /** {@return the largest latency in microseconds; 0 if nothing was measured} */
   public double maxMicros() {
     return histogram.getTotalCount() == 0 ? 0 : histogram.getMaxValue() / 1000.0;
   }
 
-  /** One line, e.g. {@code 2,410,000 msgs/s (acks 2,410,000/s) p50 61 us p99 180 us ... errors 0}. */
+  /** {@return one line, e.g. {@code 2,410,000 msgs/s (acks 2,410,000/s) p50 61 us p99 180 us ... errors 0}} */
   public String summary() {
     return String.format(Locale.ROOT,
         "%,.0f msgs/s (%,.0f ACKs/s%s) latency p50 %.1f us p99 %.1f us p99.9 %.1f us max %.1f us; "
@@ -83,6 +92,7 @@ public record LoadReport(long measuredNanos, long notifiesSent, long acks, long 
         acks == 0 ? 0.0 : cpuNanos / 1000.0 / acks);
   }
 
+  /** {@return the report as JSON: rates, counts, latency percentiles in microseconds and errors} */
   public JsonObject toJson() {
     return new JsonObject()
         .put("messagesPerSecond", messagesPerSecond())

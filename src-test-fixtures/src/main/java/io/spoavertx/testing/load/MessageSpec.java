@@ -21,7 +21,13 @@ public final class MessageSpec {
   private MessageSpec() {
   }
 
-  /** The messages of one NOTIFY. */
+  /**
+   * Parses the messages of one NOTIFY, joined with {@code +}.
+   *
+   * @param spec the description
+   * @return the messages
+   * @throws IllegalArgumentException if the description is malformed
+   */
   public static List<Message> parseNotify(String spec) {
     List<Message> out = new ArrayList<>();
     for (String m : spec.split("\\+")) {
@@ -30,7 +36,13 @@ public final class MessageSpec {
     return out;
   }
 
-  /** One message. */
+  /**
+   * Parses one message, {@code NAME:ARG=TYPE[:SIZE],...}.
+   *
+   * @param spec the description
+   * @return the message
+   * @throws IllegalArgumentException if the description is malformed
+   */
   public static Message parseMessage(String spec) {
     int colon = spec.indexOf(':');
     String name = colon < 0 ? spec : spec.substring(0, colon);

@@ -41,6 +41,12 @@ public final class TrivialAgent {
   /**
    * Listens on {@code host:port} with {@code instances} event loops; port 0 picks a free port
    * (shared by the instances: Vert.x's negative-port convention).
+   *
+   * @param vertx     the Vert.x instance to deploy on
+   * @param host      the address to listen on
+   * @param port      the port, 0 for a free one
+   * @param instances the number of event loops (server verticles), at least 1 is used
+   * @return the listening agent
    */
   public static Future<TrivialAgent> start(Vertx vertx, String host, int port, int instances) {
     TrivialAgent agent = new TrivialAgent(vertx);
@@ -57,15 +63,26 @@ public final class TrivialAgent {
     });
   }
 
-  /** On 127.0.0.1, a free port, one event loop. */
+  /**
+   * Listens on 127.0.0.1, a free port, with one event loop.
+   *
+   * @param vertx the Vert.x instance to deploy on
+   * @return the listening agent
+   */
   public static Future<TrivialAgent> start(Vertx vertx) {
     return start(vertx, "127.0.0.1", 0, 1);
   }
 
+  /** {@return the port it listens on} */
   public int port() {
     return port;
   }
 
+  /**
+   * Stops listening (undeploys its verticles).
+   *
+   * @return completes once undeployed
+   */
   public Future<Void> close() {
     List<Future<Void>> f = new ArrayList<>();
     for (String id : deployments) {
@@ -74,7 +91,12 @@ public final class TrivialAgent {
     return Future.all(f).mapEmpty();
   }
 
-  /** {@code TrivialAgent [--host 127.0.0.1] [--port 12345] [--event-loops 1]}: runs until killed. */
+  /**
+   * {@code TrivialAgent [--host 127.0.0.1] [--port 12345] [--event-loops 1]}: runs until killed.
+   *
+   * @param args the command line
+   * @throws Exception if the agent cannot start
+   */
   public static void main(String[] args) throws Exception {
     String host = "127.0.0.1";
     int port = 12345;
