@@ -8,8 +8,26 @@ package io.spoavertx.metrics;
  */
 public interface AgentStats {
 
-  /** How a message's handling ended. */
-  public enum Outcome { OK, ERROR, TIMEOUT, NO_HANDLER }
+  /**
+   * How a message's handling ended: {@code OK} answered; {@code ERROR} the handler failed or threw;
+   * {@code TIMEOUT} it missed its deadline; {@code NO_HANDLER} nobody is registered for it;
+   * {@code BAD_ARGS} the handler found its arguments missing or of another type
+   * ({@link io.spoavertx.handler.BadArgumentException}).
+   */
+  public enum Outcome { OK, ERROR, TIMEOUT, NO_HANDLER, BAD_ARGS }
+
+  /**
+   * How a message differs from what its handler declared ({@link io.spoavertx.handler.MessageSpec}):
+   * drift between HAProxy's {@code spoe-message} and the handler.
+   */
+  public enum Drift {
+    /** The message carries an argument the declaration does not list. */
+    UNDECLARED_ARG,
+    /** The message lacks an argument the declaration requires. */
+    MISSING_ARG,
+    /** An argument has a type its declaration does not accept (NULL is always accepted). */
+    WRONG_TYPE
+  }
 
   /** Why a connection ended. */
   public enum CloseReason {
@@ -111,4 +129,17 @@ public interface AgentStats {
 
   /** HAPROXY-DISCONNECT frames received with this SPOP status code. */
   long haproxyDisconnects(int statusCode);
+
+  /**
+   * Messages named {@code message} that differed from their handler's declaration so (only
+   * handlers in the agent's JVM registered with a {@link io.spoavertx.handler.MessageSpec} are
+   * checked). Past 256 message names, the others are counted under {@code "other"}.
+   *
+   * @param message a message name
+   * @param kind how it differed
+   * @return the count
+   */
+  default long drift(String message, Drift kind) {
+    return 0;
+  }
 }
