@@ -18,9 +18,9 @@ import java.lang.invoke.VarHandle;
  * <pre>{@code
  * SpoeHandler handler = m -> {
  *   MessageContext ctx = m.context();
- *   Future<Score> score = client.score(m.requireAddress("ip"), ctx.timeLeftMillis());
- *   ctx.cancelled().onSuccess(v -> score.cancel());   // the agent answered without us
- *   return score.map(s -> Actions.create().setVar(Scope.TXN, "score", s.value()));
+ *   ScoreCall call = client.score(m.requireAddress("ip"), ctx.timeLeftMillis()); // your client
+ *   ctx.cancelled().onSuccess(v -> call.abort());   // the agent answered without us: stop
+ *   return call.result().map(s -> Actions.create().setVar(Scope.TXN, "score", s));
  * };
  * }</pre>
  *
