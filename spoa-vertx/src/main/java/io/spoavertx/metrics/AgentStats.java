@@ -8,13 +8,22 @@ package io.spoavertx.metrics;
  */
 public interface AgentStats {
 
-  /**
-   * How a message's handling ended: {@code OK} answered; {@code ERROR} the handler failed or threw;
-   * {@code TIMEOUT} it missed its deadline; {@code NO_HANDLER} nobody is registered for it;
-   * {@code BAD_ARGS} the handler found its arguments missing or of another type
-   * ({@link io.spoavertx.handler.BadArgumentException}).
-   */
-  public enum Outcome { OK, ERROR, TIMEOUT, NO_HANDLER, BAD_ARGS }
+  /** How a message's handling ended. */
+  public enum Outcome {
+    /** The handler answered in time. */
+    OK,
+    /** The handler failed or threw. */
+    ERROR,
+    /** The handler missed its deadline. */
+    TIMEOUT,
+    /** Nobody is registered for the message. */
+    NO_HANDLER,
+    /**
+     * The handler found an argument missing, NULL or of another type
+     * ({@link io.spoavertx.handler.BadArgumentException}).
+     */
+    BAD_ARGS
+  }
 
   /**
    * How a message differs from what its handler declared ({@link io.spoavertx.handler.MessageSpec}):
