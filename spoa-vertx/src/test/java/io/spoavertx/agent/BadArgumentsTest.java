@@ -122,6 +122,19 @@ class BadArgumentsTest {
     assertTrue(logs.escapes().get(0).message().contains("message 'remote': argument 'n' is missing"));
   }
 
+  /** A reply with fewer answers than messages: the missing ones are errors, not bad arguments. */
+  @Test
+  void aShortReplyFailsTheMessagesItLacks() throws Exception {
+    vertx.eventBus().<MessageBatch>consumer("spoa.message.short", msg -> msg.reply(
+        new ActionsBatch(new Actions[0], new String[0], new boolean[0]))).completion().await(10, TimeUnit.SECONDS);
+    SpoaAgent agent = agent();
+    SpopTestClient client = connect(agent);
+    AckAssert.assertThat(client.notify(Message.of("short")).await(10, TimeUnit.SECONDS)).hasNoActions();
+    assertEquals(1, agent.stats().messages(Outcome.ERROR));
+    assertEquals(0, agent.stats().messages(Outcome.BAD_ARGS));
+    assertTrue(logs.escapes().get(0).message().contains("no answer in the handler's reply"), logs.escapes().toString());
+  }
+
   private SpoaAgent agent() {
     return SpoaAgent.create(vertx, AgentConfig.DEFAULT.withListener(ListenerOptions.DEFAULT.withHost("127.0.0.1").withPort(0)));
   }

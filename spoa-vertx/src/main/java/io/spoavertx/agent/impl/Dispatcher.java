@@ -330,7 +330,7 @@ final class Dispatcher {
           Actions actions = k < answers.count() ? answers.actions(k) : null;
           if (actions != null) {
             Dispatcher.this.answers.complete(pendings[k], gens[k], indexes[k], actions, Outcome.OK);
-          } else if (answers.badArgs(k)) {
+          } else if (k < answers.count() && answers.badArgs(k)) {
             badArguments(pendings[k], gens[k], indexes[k], answers.failure(k));
           } else {
             handlerFailed(pendings[k], gens[k], indexes[k], new IllegalStateException(
