@@ -1,6 +1,7 @@
 package io.spoavertx.agent;
 
 import io.spoavertx.agent.impl.Counters;
+import io.spoavertx.agent.impl.MessageLogs;
 import io.spoavertx.agent.impl.MeterBinding;
 import io.spoavertx.agent.impl.EventLoops;
 import io.spoavertx.agent.impl.SpoaServerVerticle;
@@ -50,6 +51,7 @@ public final class SpoaAgent {
   private final Map<String, SpoeHandler> directHandlers = new LinkedHashMap<>();
   private final Map<String, MessageSpec> directSpecs = new LinkedHashMap<>();
   private final Counters stats = new Counters();
+  private final MessageLogs messageLogs = new MessageLogs();
   private final List<String> deployments = new ArrayList<>();
   private volatile int port = -1;
   private boolean started;
@@ -149,12 +151,13 @@ public final class SpoaAgent {
       }
     }
     Map<String, SpoeHandler> handlers = Map.copyOf(directHandlers);
+    Map<String, MessageSpec> specs = Map.copyOf(directSpecs);
     List<SpoaServerVerticle> instances = new CopyOnWriteArrayList<>();
     // All instances share one listening socket: Vert.x shares servers bound to the same host and
     // port, and a random port only when asked for with -1 (port 0 gives each instance its own).
     int bindPort = config.listener().port() == 0 && config.listener().instances() > 1 ? -1 : config.listener().port();
     return vertx.deployVerticle(() -> {
-      SpoaServerVerticle v = new SpoaServerVerticle(config, bindPort, handlers, stats, connectionCount);
+      SpoaServerVerticle v = new SpoaServerVerticle(config, bindPort, handlers, specs, stats, messageLogs, connectionCount);
       instances.add(v);
       return v;
     }, new DeploymentOptions().setInstances(config.listener().instances())).map(id -> {

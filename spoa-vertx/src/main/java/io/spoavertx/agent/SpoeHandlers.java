@@ -1,6 +1,7 @@
 package io.spoavertx.agent;
 
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.BadArgumentException;
 import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.handler.SpoeMessage;
@@ -10,6 +11,7 @@ import io.spoavertx.handler.internal.ActionsBatch;
 import io.spoavertx.handler.internal.HandlerInvoker;
 import io.spoavertx.handler.internal.LocalEndpoint;
 import io.spoavertx.handler.internal.LocalRequest;
+import io.spoavertx.handler.internal.MessageContexts;
 import io.spoavertx.handler.internal.LocalHandlers;
 import io.spoavertx.handler.internal.VertxInternals;
 import io.spoavertx.handler.internal.MessageBatch;
@@ -119,7 +121,7 @@ public final class SpoeHandlers {
     EventBusCodecs.register(vertx);
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
       if (m.body() instanceof MessageBatch batch) {
-        handleBatch(handler, m, batch);
+        handleBatch(vertx, handler, m, batch);
       } else {
         @SuppressWarnings("unchecked")
         Message<SpoeMessage> remote = (Message<SpoeMessage>) (Message<?>) m;
@@ -137,11 +139,14 @@ public final class SpoeHandlers {
     return new UnregisteringConsumer(typed, () -> registry.remove(endpoint));
   }
 
-  /** The messages of a batch from the agent, each to the handler; one reply with all the answers. */
-  private static void handleBatch(SpoeHandler handler, Message<Object> m, MessageBatch batch) {
+  /**
+   * The messages of a batch from the agent, each to the handler, with its context (cancelled by a
+   * timer of this Vert.x at its deadline, if the handler asks); one reply with all the answers.
+   */
+  private static void handleBatch(Vertx vertx, SpoeHandler handler, Message<Object> m, MessageBatch batch) {
     SpoeMessage[] messages;
     try {
-      messages = batch.messages();
+      messages = batch.messages(vertx);
     } catch (RuntimeException e) {
       m.fail(HANDLER_FAILED, "malformed message batch: " + e.getMessage());
       return;
@@ -149,6 +154,7 @@ public final class SpoeHandlers {
     int n = messages.length;
     Actions[] actions = new Actions[n];
     String[] failures = new String[n];
+    boolean[] badArgs = new boolean[n];
     // answers may come from other threads: each writes its slot, then counts down; the last replies
     AtomicInteger remaining = new AtomicInteger(n);
     if (n == 0) {
@@ -162,11 +168,14 @@ public final class SpoeHandlers {
         void answer(Actions a, Throwable failure) {
           if (failure == null) {
             actions[k] = a;
+          } else if (failure instanceof BadArgumentException) {
+            failures[k] = failure.getMessage();
+            badArgs[k] = true;
           } else {
             failures[k] = String.valueOf(failure);
           }
           if (remaining.decrementAndGet() == 0) {
-            m.reply(new ActionsBatch(actions, failures));
+            m.reply(new ActionsBatch(actions, failures, badArgs));
           }
         }
       });
@@ -202,11 +211,13 @@ public final class SpoeHandlers {
 
     @Override
     public void complete(Actions actions) {
+      MessageContexts.finish(message().context());
       answer(actions.freeze(), null);
     }
 
     @Override
     public void fail(Throwable cause) {
+      MessageContexts.finish(message().context());
       answer(null, cause);
     }
   }

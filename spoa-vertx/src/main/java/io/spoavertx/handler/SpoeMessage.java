@@ -22,7 +22,13 @@ import java.util.Arrays;
  * for, and lookups scan the arguments in place without allocating (names are compared with the
  * bytes, values decoded from offsets). Only the values returned are allocated: STRING text,
  * InetAddress, boxed numbers, and for {@link #getBinary} a slice of the frame, not a copy. Getters
- * return null when the argument is absent or was sent as NULL (a missing sample).
+ * return null when the argument is absent or was sent as NULL (a missing sample), or has another
+ * type. To tell these apart, the {@code require...} accessors ({@link #requireLong},
+ * {@link #requireString}, ...) and {@link #bind} throw {@link BadArgumentException}, which fails
+ * the message with outcome {@code bad_args} and says which argument is wrong and why: a typo in
+ * spoe.conf then shows instead of silently giving defaults.
+ *
+ * <p>{@link #context()} tells where the message comes from and how long its answer is awaited.
  *
  * <p><b>Lifetime.</b> The view, and any Buffer it returns ({@link #getBinary}, {@link #encoded},
  * BINARY values of {@link #get} and {@link #argValue}), are valid until the message's handler has
@@ -47,27 +53,22 @@ import java.util.Arrays;
  */
 public final class SpoeMessage {
 
-  /*
-   * The cursor packs, in one int (so that a reader never sees half of an update, and the view stays
-   * at 40 bytes):
-   *   bits  0-15  offset of the cursor argument (its name length), relative to argsStart;
-   *   bits 16-23  an 8-bit filter of the names of the arguments before it (nameBit of each): a bit
-   *               not set proves that no earlier argument has a name of that bit;
-   *   bits 24-31  its index.
-   * 0 is the start: argument 0, nothing before it. A cursor whose offset does not fit in 16 bits
-   * (arguments past 64 KiB of a message) is not stored: lookups then start from the last one that was.
-   */
-  private static final int OFFSET_MASK = 0xFFFF;
+  /** Type codes of the integer types, as a mask. */
+  static final int INTEGERS = 1 << TypeCode.INT32 | 1 << TypeCode.UINT32 | 1 << TypeCode.INT64 | 1 << TypeCode.UINT64;
 
   /** The bytes; the offsets below are indices in it. Not final: the agent reuses views ({@link #reset}). */
-  private byte[] arr;
+  byte[] arr;
   private int start;
   private int end;
-  private String name;
-  private int argsStart;
-  private int argCount;
-  /** See above; a plain field: one handler reads a message at a time, and int writes are atomic. */
-  private int cursor;
+  /**
+   * The message name (a String), or the {@link MessageContext} the agent attached, which holds it:
+   * one field for both keeps the view at 40 bytes.
+   */
+  private Object label;
+  int argsStart;
+  int argCount;
+  /** See {@link ArgCursor}; a plain field: one handler reads a message at a time, and int writes are atomic. */
+  int cursor;
 
   /**
    * For the agent, which has validated the bytes (through {@code MessageViews}): {@code [start, end)}
@@ -86,7 +87,7 @@ public final class SpoeMessage {
     this.arr = array;
     this.start = start;
     this.end = end;
-    this.name = name;
+    this.label = name;
     this.argsStart = argsStart;
     this.argCount = argCount;
     this.cursor = 0;
@@ -125,13 +126,43 @@ public final class SpoeMessage {
    */
   public SpoeMessage copy() {
     int len = end - start;
-    SpoeMessage copy = new SpoeMessage(Arrays.copyOfRange(arr, start, end), 0, len, name, argsStart - start, argCount);
+    SpoeMessage copy = new SpoeMessage(Arrays.copyOfRange(arr, start, end), 0, len, name(), argsStart - start, argCount);
     copy.cursor = cursor; // relative to argsStart: still right
     return copy;
   }
 
+  /**
+   * The message name, as in {@code spoe-message <name>}.
+   *
+   * @return the name
+   */
   public String name() {
-    return name;
+    Object l = label;
+    return l instanceof String ? (String) l : ((MessageContext) l).messageName;
+  }
+
+  /**
+   * Where the message comes from (the NOTIFY's ids, HAProxy's engine id and address, the other
+   * messages of the NOTIFY) and how long its answer is awaited (time left, cancellation). For a
+   * message the agent read, no allocation; valid as long as the message. A message built or decoded
+   * by hand (or a {@link #copy()}) gets a context of its own on the first call, with no ids and no
+   * deadline.
+   *
+   * @return the context
+   */
+  public MessageContext context() {
+    Object l = label;
+    if (l instanceof MessageContext) {
+      return (MessageContext) l;
+    }
+    MessageContext detached = MessageContext.detached(this, (String) l);
+    label = detached;
+    return detached;
+  }
+
+  /** For the agent ({@link MessageContext#init}): attaches the message's context, which knows its name. */
+  void context(MessageContext context) {
+    this.label = context;
   }
 
   public int argCount() {
@@ -140,29 +171,29 @@ public final class SpoeMessage {
 
   /** Name of argument {@code i}; unnamed arguments have the empty name. */
   public String argName(int i) {
-    int at = at(i);
+    int at = ArgCursor.at(this, i);
     int b = arr[at] & 0xFF;
     int len = b < 240 ? b : (int) Varint.read(arr, at);
     return utf8(b < 240 ? at + 1 : Varint.end(arr, at), len);
   }
 
   public DataType argType(int i) {
-    return DataType.fromCode(arr[valueOffsetOf(at(i))] & 0x0F);
+    return DataType.fromCode(arr[ArgCursor.valueOffsetOf(arr, ArgCursor.at(this, i))] & 0x0F);
   }
 
   /** Value of argument {@code i} as a Java object (see {@link Action.SetVar} for the mapping). */
   public Object argValue(int i) {
-    return valueAt(valueOffsetOf(at(i)));
+    return valueAt(ArgCursor.valueOffsetOf(arr, ArgCursor.at(this, i)));
   }
 
   /** Index of the first argument named {@code argName}, or -1. */
   public int indexOf(String argName) {
-    long found = locate(argName);
+    long found = ArgCursor.locate(this, argName);
     return found < 0 ? -1 : (int) (found >>> 32);
   }
 
   public boolean contains(String argName) {
-    return locate(argName) >= 0;
+    return ArgCursor.locate(this, argName) >= 0;
   }
 
   /** Type of the named argument, or null if there is none. */
@@ -258,6 +289,96 @@ public final class SpoeMessage {
   }
 
   /**
+   * Value of an integer argument (INT32, UINT32, INT64 or UINT64; UINT64 as its bit pattern).
+   *
+   * @param argName the argument name
+   * @return its value
+   * @throws BadArgumentException if it is missing, NULL or of another type
+   */
+  public long requireLong(String argName) {
+    return TypedValues.integer(arr, require(argName, INTEGERS, "an integer"));
+  }
+
+  /**
+   * Text of a STRING argument (a BINARY one is refused: read it with {@link #requireBinary}).
+   *
+   * @param argName the argument name
+   * @return its text, decoded from UTF-8
+   * @throws BadArgumentException if it is missing, NULL or of another type
+   */
+  public String requireString(String argName) {
+    int at = require(argName, 1 << TypeCode.STRING, "STRING") + 1;
+    int b = arr[at] & 0xFF;
+    return b < 240 ? utf8(at + 1, b) : utf8(Varint.end(arr, at), (int) Varint.read(arr, at));
+  }
+
+  /**
+   * Value of an IPV4 or IPV6 argument.
+   *
+   * @param argName the argument name
+   * @return the address
+   * @throws BadArgumentException if it is missing, NULL or of another type
+   */
+  public InetAddress requireAddress(String argName) {
+    int at = require(argName, 1 << TypeCode.IPV4 | 1 << TypeCode.IPV6, "IPV4 or IPV6");
+    return address(at + 1, (arr[at] & 0x0F) == TypeCode.IPV4 ? 4 : 16);
+  }
+
+  /**
+   * Value of a BOOL argument.
+   *
+   * @param argName the argument name
+   * @return its value
+   * @throws BadArgumentException if it is missing, NULL or of another type
+   */
+  public boolean requireBoolean(String argName) {
+    return (arr[require(argName, 1 << TypeCode.BOOL, "BOOL")] & 0x10) != 0;
+  }
+
+  /**
+   * Bytes of a BINARY or STRING argument, as {@link #getBinary} gives them (a slice of the frame).
+   *
+   * @param argName the argument name
+   * @return its bytes, valid as long as the message
+   * @throws BadArgumentException if it is missing, NULL or of another type
+   */
+  public Buffer requireBinary(String argName) {
+    require(argName, 1 << TypeCode.STRING | 1 << TypeCode.BINARY, "BINARY or STRING");
+    return getBinary(argName); // the cursor is on it: no second scan
+  }
+
+  /**
+   * The arguments as a record whose components are read like the {@code require...} accessors:
+   * see {@link SpoeHandler#bound} for how components and arguments are matched. The record's
+   * shape is checked once per class, the names matched once per message name.
+   *
+   * @param type the record class
+   * @param <R> the record type
+   * @return a new record of the argument values
+   * @throws BadArgumentException if an argument is missing, NULL or of another type than its component
+   * @throws IllegalArgumentException if the record has a component of a type no argument maps to
+   */
+  public <R extends Record> R bind(Class<R> type) {
+    return ArgsBinder.of(type).bind(this);
+  }
+
+  /**
+   * Whether argument {@code i} is named {@code argName}, compared in the frame's bytes (no String
+   * is created, unlike {@code argName(i).equals(argName)}).
+   *
+   * @param i the argument index
+   * @param argName a name
+   * @return whether the names are equal
+   * @throws IndexOutOfBoundsException if {@code i} is not an argument index
+   */
+  public boolean argNameEquals(int i, String argName) {
+    int at = ArgCursor.at(this, i);
+    int b = arr[at] & 0xFF;
+    return b < 240 ? SpopReader.nameEquals(arr, at + 1, b, argName)
+        : SpopReader.nameEquals(arr, Varint.end(arr, at), (int) Varint.read(arr, at), argName);
+  }
+
+  /**
    * The message in SPOP encoding, as a slice of the frame (the cluster codec's wire form; valid as
    * long as the message, see the class comment).
    */
@@ -277,7 +398,7 @@ public final class SpoeMessage {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(name).append('(');
+    StringBuilder sb = new StringBuilder(name()).append('(');
     for (int i = 0; i < argCount; i++) {
       if (i > 0) {
         sb.append(", ");
@@ -294,134 +415,23 @@ public final class SpoeMessage {
     return at < 0 || (arr[at] & 0x0F) == TypeCode.NULL ? -1 : at;
   }
 
-  /** Offset of the named argument's type byte; -1 if absent. */
-  private int rawValueOffset(String argName) {
-    long found = locate(argName);
-    return found < 0 ? -1 : valueOffsetOf((int) found);
-  }
-
   /**
-   * Finds the first argument named {@code argName}: {@code index << 32 | offset of its name}, or
-   * -1. Starts at the cursor, wraps around once, and leaves the cursor on what it found.
+   * Offset of the named argument's type byte, whose type code must be in the mask {@code types};
+   * else {@link BadArgumentException} saying it is missing, NULL or not {@code expected}.
    */
-  private long locate(String argName) {
-    int n = argCount;
-    if (n == 0) {
-      return -1;
+  int require(String argName, int types, String expected) {
+    int at = rawValueOffset(argName);
+    int type = at < 0 ? -1 : arr[at] & 0x0F;
+    if (type < 0 || (types & 1 << type) == 0) {
+      throw BadArgumentException.of(this, argName, type < 0 ? null : DataType.fromCode(type), expected);
     }
-    int queryBit = queryBit(argName);
-    int c = cursor;
-    int from = c >>> 24;
-    int before = c >>> 16 & 0xFF; // names of [0, from)
-    int p = argsStart + (c & OFFSET_MASK);
-    int seen = 0; // names of [from, found) or [from, n)
-    int found = -1;
-    int foundAt = -1;
-    for (int i = from; i < n; i++) {
-      int b = arr[p] & 0xFF;
-      int len = b < 240 ? b : (int) Varint.read(arr, p);
-      int nameAt = b < 240 ? p + 1 : Varint.end(arr, p);
-      if (SpopReader.nameEquals(arr, nameAt, len, argName)) {
-        if ((before & queryBit) == 0) {
-          save(i, p, before | seen); // no earlier argument can have this name
-          return (long) i << 32 | p;
-        }
-        found = i; // the first from the cursor on: see whether one before the cursor comes first
-        foundAt = p;
-        break;
-      }
-      seen |= nameBit(nameAt, len);
-      p = TypedValues.end(arr, nameAt + len);
-    }
-    // wrap around: [0, from), in order, so the first match there is the first of all
-    p = argsStart;
-    int prefix = 0; // names of [0, i)
-    for (int i = 0; i < from; i++) {
-      int b = arr[p] & 0xFF;
-      int len = b < 240 ? b : (int) Varint.read(arr, p);
-      int nameAt = b < 240 ? p + 1 : Varint.end(arr, p);
-      if (SpopReader.nameEquals(arr, nameAt, len, argName)) {
-        save(i, p, prefix);
-        return (long) i << 32 | p;
-      }
-      prefix |= nameBit(nameAt, len);
-      p = TypedValues.end(arr, nameAt + len);
-    }
-    if (found >= 0) {
-      save(found, foundAt, prefix | seen);
-      return (long) found << 32 | foundAt;
-    }
-    return -1;
+    return at;
   }
 
-  /** Offset of argument {@code index}'s name; moves the cursor there. */
-  private int at(int index) {
-    if (index < 0 || index >= argCount) {
-      throw new IndexOutOfBoundsException("argument " + index + " of " + argCount);
-    }
-    int c = cursor;
-    int i = c >>> 24;
-    int names;
-    int p;
-    if (i <= index) {
-      names = c >>> 16 & 0xFF;
-      p = argsStart + (c & OFFSET_MASK);
-    } else {
-      i = 0;
-      names = 0;
-      p = argsStart;
-    }
-    for (; i < index; i++) {
-      int b = arr[p] & 0xFF;
-      int len = b < 240 ? b : (int) Varint.read(arr, p);
-      int nameAt = b < 240 ? p + 1 : Varint.end(arr, p);
-      names |= nameBit(nameAt, len);
-      p = TypedValues.end(arr, nameAt + len);
-    }
-    save(index, p, names);
-    return p;
-  }
-
-  private void save(int index, int nameOffset, int namesBefore) {
-    int rel = nameOffset - argsStart;
-    if (rel <= OFFSET_MASK) {
-      cursor = index << 24 | namesBefore << 16 | rel;
-    }
-  }
-
-  /** Offset of the type byte of the argument whose name starts at {@code nameOffset}. */
-  private int valueOffsetOf(int nameOffset) {
-    int b = arr[nameOffset] & 0xFF;
-    return b < 240 ? nameOffset + 1 + b : Varint.end(arr, nameOffset) + (int) Varint.read(arr, nameOffset);
-  }
-
-  /** Filter bit of a name, from its length and first and last bytes. */
-  private int nameBit(int off, int len) {
-    return len == 0 ? 1 : bit(len, arr[off], arr[off + len - 1]);
-  }
-
-  /** {@link #nameBit} of {@code s}'s UTF-8 encoding when it is ASCII; all bits (unknown) otherwise. */
-  private static int queryBit(String s) {
-    int n = s.length();
-    if (n == 0) {
-      return 1;
-    }
-    char first = s.charAt(0);
-    char last = s.charAt(n - 1);
-    if (first > 0x7F || last > 0x7F) {
-      return -1;
-    }
-    for (int i = 1; i < n - 1; i++) {
-      if (s.charAt(i) > 0x7F) {
-        return -1;
-      }
-    }
-    return bit(n, (byte) first, (byte) last);
-  }
-
-  private static int bit(int len, byte first, byte last) {
-    int h = len * 961 + first * 31 + last;
-    return 1 << ((h ^ h >>> 5) & 7);
+  /** Offset of the named argument's type byte; -1 if absent. */
+  int rawValueOffset(String argName) {
+    long found = ArgCursor.locate(this, argName);
+    return found < 0 ? -1 : ArgCursor.valueOffsetOf(arr, (int) found);
   }
 
   private long longValue(int type, int at) {

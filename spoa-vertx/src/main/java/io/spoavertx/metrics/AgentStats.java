@@ -10,14 +10,32 @@ public interface AgentStats {
 
   /** How a message's handling ended. */
   public enum Outcome {
-    /** The handler answered. */
+    /** The handler answered in time. */
     OK,
     /** The handler failed or threw: no actions. */
     ERROR,
     /** The handler missed its deadline ({@code dispatch.deadlineMs}): no actions. */
     TIMEOUT,
     /** Nobody is registered at the message's address: no actions. */
-    NO_HANDLER
+    NO_HANDLER,
+    /**
+     * The handler found an argument missing, NULL or of another type
+     * ({@link io.spoavertx.handler.BadArgumentException}).
+     */
+    BAD_ARGS
+  }
+
+  /**
+   * How a message differs from what its handler declared ({@link io.spoavertx.handler.MessageSpec}):
+   * drift between HAProxy's {@code spoe-message} and the handler.
+   */
+  public enum Drift {
+    /** The message carries an argument the declaration does not list. */
+    UNDECLARED_ARG,
+    /** The message lacks an argument the declaration requires. */
+    MISSING_ARG,
+    /** An argument has a type its declaration does not accept (NULL is always accepted). */
+    WRONG_TYPE
   }
 
   /** Why a connection ended. */
@@ -168,4 +186,17 @@ public interface AgentStats {
    * @return the number received with that code
    */
   long haproxyDisconnects(int statusCode);
+
+  /**
+   * Messages named {@code message} that differed from their handler's declaration so (only
+   * handlers in the agent's JVM registered with a {@link io.spoavertx.handler.MessageSpec} are
+   * checked). Past 256 message names, the others are counted under {@code "other"}.
+   *
+   * @param message a message name
+   * @param kind how it differed
+   * @return the count
+   */
+  default long drift(String message, Drift kind) {
+    return 0;
+  }
 }

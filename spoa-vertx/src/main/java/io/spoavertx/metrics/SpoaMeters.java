@@ -25,8 +25,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code spoa_hellos_total{kind=normal|healthcheck}}</li>
  *   <li>{@code spoa_frames_received_total{type}}, {@code spoa_frames_sent_total{type}}</li>
  *   <li>{@code spoa_notify_ack_seconds} (histogram): NOTIFY read to ACK written</li>
- *   <li>{@code spoa_message_seconds{message,outcome=ok|error|timeout|no_handler}} (histogram):
+ *   <li>{@code spoa_message_seconds{message,outcome=ok|error|timeout|no_handler|bad_args}} (histogram):
  *       per-message handling time; its {@code _count} is the per-message outcome counter</li>
+ *   <li>{@code spoa_message_drift_total{message,kind=undeclared_arg|missing_arg|wrong_type}}: messages
+ *       that differed from their handler's {@link io.spoavertx.handler.MessageSpec} (registered with
+ *       the message's other series)</li>
  *   <li>{@code spoa_inflight_notifies}, {@code spoa_fragmented_notifies_total},
  *       {@code spoa_aborted_notifies_total}, {@code spoa_acks_too_big_total}</li>
  *   <li>{@code spoa_disconnects_total{side=agent|haproxy,status}}</li>
@@ -42,11 +45,13 @@ public final class SpoaMeters implements AgentStats.LatencyRecorder {
   static final int MAX_MESSAGE_NAMES = 256;
 
   private final MeterRegistry registry;
+  private final AgentStats stats;
   private final Timer notifyToAck;
   private final ConcurrentHashMap<String, Timer[]> byMessage = new ConcurrentHashMap<>();
 
-  private SpoaMeters(MeterRegistry registry) {
+  private SpoaMeters(MeterRegistry registry, AgentStats stats) {
     this.registry = registry;
+    this.stats = stats;
     this.notifyToAck = histogram(Timer.builder("spoa.notify.ack")
         .description("Time from reading a NOTIFY to writing its ACK")).register(registry);
   }
@@ -104,7 +109,7 @@ public final class SpoaMeters implements AgentStats.LatencyRecorder {
           .description("Messages handled on another thread than the event loop that read them, by kind")
           .register(registry);
     }
-    return new SpoaMeters(registry);
+    return new SpoaMeters(registry, s);
   }
 
   @Override
@@ -123,6 +128,11 @@ public final class SpoaMeters implements AgentStats.LatencyRecorder {
   }
 
   private Timer[] timers(String name) {
+    for (AgentStats.Drift d : AgentStats.Drift.values()) {
+      FunctionCounter.builder("spoa.message.drift", stats, x -> x.drift(name, d))
+          .tags("message", name, "kind", label(d.name()))
+          .description("Messages that differed from their handler's declaration, by name and kind").register(registry);
+    }
     Timer[] t = new Timer[Outcome.values().length];
     for (Outcome o : Outcome.values()) {
       t[o.ordinal()] = histogram(Timer.builder("spoa.message").tags("message", name, "outcome", label(o.name()))

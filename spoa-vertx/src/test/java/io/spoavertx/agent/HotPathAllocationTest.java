@@ -10,6 +10,9 @@ import io.spoavertx.codec.HeapArrays;
 import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ListenerOptions;
+import io.spoavertx.handler.DataType;
+import io.spoavertx.handler.MessageContext;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.agent.SpoeHandlers;
@@ -89,6 +92,35 @@ class HotPathAllocationTest {
     System.out.printf("HotPathAllocationTest: direct sync handler %.1f B per message%n", perMessage);
     assertTrue(perMessage <= 32, "direct sync handler: " + perMessage + " B per message, bound 32 (target 64)");
   }
+
+  /**
+   * The same handler declared with a {@link MessageSpec} (so the agent checks each message for
+   * drift) and reading its context's ids, time left, engine id, peer and a sibling: still within
+   * the bound of 32 B.
+   */
+  @Test
+  void aDeclaredSyncDirectHandlerReadingItsContextCostsAtMost32BytesPerMessage() throws Exception {
+    MessageSpec spec = MessageSpec.builder("bench").arg("ip", "src", DataType.IPV4, DataType.IPV6)
+        .arg("path", "path", DataType.STRING).optionalArg("ua", "req.hdr(user-agent)", DataType.STRING)
+        .arg("port", "dst_port", DataType.INT32, DataType.INT64).optionalArg("flag", "bool(1)", DataType.BOOL)
+        .sets(Scope.TXN, "score", DataType.INT64).sets(Scope.TXN, "deny", DataType.BOOL).build();
+    SpoaAgent agent = agent().directHandler(spec, SpoeHandler.sync((m, actions) -> {
+      MessageContext c = m.context();
+      contextSink += c.streamId() + c.frameId() + c.timeLeftNanos() + c.messageCount() + (c.isCancelled() ? 1 : 0);
+      contextSink += c.engineId().length() + c.peer().port() + c.message(0).argCount();
+      long port = m.getLong("port", 0);
+      Boolean flag = m.getBoolean("flag");
+      actions.setVar(Scope.TXN, "score", port & 0xFF).setVar(Scope.TXN, "deny", flag != null && !flag);
+    }));
+    double perMessage = bytesPerMessage(agent, 1);
+    System.out.printf("HotPathAllocationTest: declared direct sync handler reading its context %.1f B per message%n",
+        perMessage);
+    assertEquals(0, agent.stats().drift("bench", AgentStats.Drift.UNDECLARED_ARG), "the spec matches the load's message");
+    assertTrue(perMessage <= 32, "declared direct sync handler with context: " + perMessage + " B per message, bound 32");
+  }
+
+  /** Where the context handler's reads go, so that they are not optimised away. */
+  static long contextSink;
 
   @Test
   void aSyncHandlerVerticleOnTheSameEventLoopCostsAtMost32BytesPerMessage() throws Exception {

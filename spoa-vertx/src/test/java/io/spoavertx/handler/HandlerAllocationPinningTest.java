@@ -166,4 +166,32 @@ class HandlerAllocationPinningTest {
     assertEquals(0, bytes, "Actions.writeTo and the event-bus codec into a reused buffer");
     assertEquals(a.encodedLength() * 2 + 4, out.length());
   }
+  /**
+   * A message the agent read, with the context it attaches: reading the context's ids, engine id,
+   * peer, time left, cancellation state and siblings, and the require accessors of primitive values,
+   * allocates nothing.
+   */
+  @Test
+  void readingTheContextAndRequiredPrimitivesAllocatesNothing() {
+    SpoeMessage[] both = SpoeMessageTest.messages("haproxy-2.6.12-notify");
+    io.vertx.core.net.SocketAddress peer = io.vertx.core.net.SocketAddress.inetSocketAddress(40000, "127.0.0.1");
+    for (int i = 0; i < 2; i++) {
+      io.spoavertx.handler.internal.MessageContexts.init(io.spoavertx.handler.internal.MessageContexts.create(), both[i],
+          both[i].name(), 0, 1, "engine", peer, System.nanoTime() + 500_000_000L, both, 2, i, null);
+    }
+    SpoeMessage m = both[1];
+    long bytes = Allocations.bytesAllocatedBy(() -> {
+      MessageContext c = m.context();
+      longSink += c.streamId() + c.frameId() + c.timeLeftNanos() + c.timeLeftMillis() + c.messageCount() + c.index();
+      longSink += c.isCancelled() ? 1 : 0;
+      sink = c.engineId();
+      sink = c.peer();
+      sink = c.message(0);
+      sink = c.message("check-client-ip");
+      sink = m.name();
+      longSink += m.requireLong("port") + (m.requireBoolean("flag") ? 1 : 0);
+      longSink += m.argNameEquals(8, "absent") ? 1 : 0;
+    });
+    assertEquals(0, bytes, "context reads, require of primitives, argNameEquals");
+  }
 }

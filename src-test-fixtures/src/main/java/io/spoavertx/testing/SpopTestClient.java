@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -346,6 +347,11 @@ public final class SpopTestClient {
   /** {@return the underlying Vert.x instance} */
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The client's end of the connection: the address the agent sees as HAProxy's. */
+  public SocketAddress localAddress() {
+    return socket.localAddress();
   }
 
   // ---- internals -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package io.spoavertx.agent.impl;
 
+import io.spoavertx.logging.PerKeyLog;
 import io.spoavertx.logging.RateLimitedLog;
 
 import io.spoavertx.metrics.AgentStats;
@@ -16,6 +17,9 @@ final class AgentContext {
   final EventBus eventBus;
   final Counters stats;
   final RateLimitedLog handlerLog;
+  /** Messages failed for bad arguments, and messages that drift from their declaration: per message name, for the agent. */
+  final PerKeyLog badArgsLog;
+  final PerKeyLog driftLog;
   /** Latencies of this event loop, on their way to the meters in batches. */
   final LatencyBuffer latency;
   /**
@@ -31,7 +35,7 @@ final class AgentContext {
   final java.util.ArrayDeque<SpopConnection> waiting = new java.util.ArrayDeque<>();
 
   AgentContext(Vertx vertx, AgentConfig config, RouteTable routes, EventBus eventBus, Counters stats,
-               RateLimitedLog handlerLog, boolean localFirst, LocalHandlers localHandlers) {
+               RateLimitedLog handlerLog, MessageLogs messageLogs, boolean localFirst, LocalHandlers localHandlers) {
     this.localFirst = localFirst;
     this.localHandlers = localHandlers;
     int instances = config.listener().instances();
@@ -41,6 +45,8 @@ final class AgentContext {
     this.eventBus = eventBus;
     this.stats = stats;
     this.handlerLog = handlerLog;
+    this.badArgsLog = messageLogs.badArgs;
+    this.driftLog = messageLogs.drift;
     this.latency = new LatencyBuffer(stats, vertx);
   }
 }

@@ -3,6 +3,7 @@ package io.spoavertx.agent.impl;
 import io.spoavertx.codec.DisconnectStatus;
 import io.spoavertx.metrics.AgentStats;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,7 +32,12 @@ public final class Counters implements AgentStats {
   private final LongAdder[] framesOut = adders(128);
   private final AtomicLongArray agentDisconnects = new AtomicLongArray(100);
   private final AtomicLongArray haproxyDisconnects = new AtomicLongArray(100);
+  /** Per message name, per {@link Drift}: bounded like the meters' message names. */
+  private final ConcurrentHashMap<String, LongAdder[]> drift = new ConcurrentHashMap<>();
   private volatile LatencyRecorder latency;
+
+  /** Message names counted apart in {@link #drift}; past it, under "other". */
+  static final int MAX_DRIFT_NAMES = 256;
 
   private static LongAdder[] adders(int n) {
     LongAdder[] a = new LongAdder[n];
@@ -111,6 +117,21 @@ public final class Counters implements AgentStats {
   public void recordHops(Hop hop, int messages) {
     hops[hop.ordinal()].add(messages);
   }
+
+  /** A message named {@code message} differed from its handler's declaration: {@code kinds} is a mask of {@link Drift} ordinals. */
+  public void recordDrift(String message, int kinds) {
+    LongAdder[] a = drift.get(message);
+    if (a == null) {
+      a = drift.computeIfAbsent(drift.size() < MAX_DRIFT_NAMES ? message : "other", k -> adders(Drift.values().length));
+    }
+    for (Drift d : DRIFTS) {
+      if ((kinds & 1 << d.ordinal()) != 0) {
+        a[d.ordinal()].increment();
+      }
+    }
+  }
+
+  private static final Drift[] DRIFTS = Drift.values();
 
   public void agentDisconnect(DisconnectStatus status) {
     agentDisconnects.incrementAndGet(Math.min(status.code(), 99));
@@ -214,6 +235,12 @@ public final class Counters implements AgentStats {
   @Override
   public long agentDisconnects(int statusCode) {
     return agentDisconnects.get(Math.min(Math.max(statusCode, 0), 99));
+  }
+
+  @Override
+  public long drift(String message, Drift kind) {
+    LongAdder[] a = drift.get(message);
+    return a == null ? 0 : a[kind.ordinal()].sum();
   }
 
   @Override

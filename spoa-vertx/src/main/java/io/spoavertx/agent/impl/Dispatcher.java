@@ -3,6 +3,8 @@ package io.spoavertx.agent.impl;
 import io.spoavertx.metrics.AgentStats.Hop;
 import io.spoavertx.metrics.AgentStats.Outcome;
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.BadArgumentException;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.SpoeMessage;
 import io.spoavertx.handler.internal.ActionsBatch;
 import io.spoavertx.handler.internal.HandlerInvoker;
@@ -79,6 +81,7 @@ final class Dispatcher {
    */
   void dispatch(PendingNotify pending, int gen, int index, Route route, SpoeMessage message, boolean inRead) {
     if (route.direct != null) {
+      checkDrift(route, message);
       HandlerInvoker.invoke(route.direct, envelope(pending, gen, index, message));
       return;
     }
@@ -89,10 +92,12 @@ final class Dispatcher {
         resolveLocal(route);
       }
       if (route.here != null) {
+        checkDrift(route, message);
         route.here.callHere(envelope(pending, gen, index, message));
         return;
       }
       if (route.elsewhere.length > 0) {
+        checkDrift(route, message);
         LocalBatch batch = elsewhere.get(route.address);
         if (batch == null) {
           batch = new LocalBatch();
@@ -158,6 +163,24 @@ final class Dispatcher {
     route.here = here;
     route.elsewhere = all;
     route.localVersion = version;
+    // instances of one handler declare the same: the first one's declaration is the handler's
+    MessageSpec spec = here != null ? here.spec() : all.length > 0 ? all[0].spec() : null;
+    if (spec == null) {
+      route.drift = null;
+    } else if (route.drift == null || route.drift.spec != spec) {
+      route.drift = new DriftCheck(spec);
+    }
+  }
+
+  /** Compares the message with its handler's declaration, if it has one: counted, logged once per name. */
+  private void checkDrift(Route route, SpoeMessage message) {
+    DriftCheck check = route.drift;
+    if (check != null) {
+      int kinds = check.check(message, agent.driftLog);
+      if (kinds != 0) {
+        agent.stats.recordDrift(route.name, kinds);
+      }
+    }
   }
 
   private Local envelope(PendingNotify pending, int gen, int index, SpoeMessage message) {
@@ -231,10 +254,22 @@ final class Dispatcher {
     }
   }
 
+  /** A handler failed: outcome {@code bad_args} for a {@link BadArgumentException}, else {@code error}. */
   private void handlerFailed(PendingNotify pending, int gen, int index, Throwable cause) {
+    if (cause instanceof BadArgumentException) {
+      badArguments(pending, gen, index, cause.getMessage());
+      return;
+    }
     Route route = pending.gen == gen ? pending.routes[index] : null;
     if (answers.complete(pending, gen, index, Actions.none(), Outcome.ERROR)) {
       agent.handlerLog.warn("handler of message '" + route.name + "' failed: " + cause);
+    }
+  }
+
+  private void badArguments(PendingNotify pending, int gen, int index, String reason) {
+    Route route = pending.gen == gen ? pending.routes[index] : null;
+    if (answers.complete(pending, gen, index, Actions.none(), Outcome.BAD_ARGS)) {
+      agent.badArgsLog.warn(route.name, "bad arguments, answered with no actions: " + reason);
     }
   }
 
@@ -256,6 +291,9 @@ final class Dispatcher {
 
     void add(SpoeMessage message, PendingNotify pending, int gen, int index) {
       int n = batch.count();
+      if (n == 0) {
+        batch.from(pending.engineId, pending.peer); // one connection's messages
+      }
       if (n == pendings.length) {
         pendings = Arrays.copyOf(pendings, 2 * n);
         gens = Arrays.copyOf(gens, 2 * n);
@@ -264,7 +302,8 @@ final class Dispatcher {
       pendings[n] = pending;
       gens[n] = gen;
       indexes[n] = index;
-      batch.add(message);
+      batch.add(message, pending.streamId, pending.frameId,
+          pending.startNanos + route.deadlineNanos - System.nanoTime(), index, pending.count);
     }
 
     void send() {
@@ -291,6 +330,8 @@ final class Dispatcher {
           Actions actions = k < answers.count() ? answers.actions(k) : null;
           if (actions != null) {
             Dispatcher.this.answers.complete(pendings[k], gens[k], indexes[k], actions, Outcome.OK);
+          } else if (k < answers.count() && answers.badArgs(k)) {
+            badArguments(pendings[k], gens[k], indexes[k], answers.failure(k));
           } else {
             handlerFailed(pendings[k], gens[k], indexes[k], new IllegalStateException(
                 k < answers.count() ? answers.failure(k) : "no answer in the handler's reply"));

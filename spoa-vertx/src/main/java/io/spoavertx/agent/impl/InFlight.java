@@ -2,8 +2,11 @@ package io.spoavertx.agent.impl;
 
 import io.spoavertx.config.ProtocolOptions;
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.MessageContext;
+import io.spoavertx.handler.internal.MessageContexts;
 import io.spoavertx.metrics.AgentStats.Outcome;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,6 +40,9 @@ final class InFlight implements Dispatcher.Answers {
   private final ArrayDeque<PendingNotify> pool = new ArrayDeque<>();
   private long sweepTimer = -1;
   private long sweepAt;
+  /** HAProxy's engine id and address, once HELLO is read: shown by the messages' contexts. */
+  private String engineId;
+  private SocketAddress peer;
 
   InFlight(Vertx vertx, AgentContext agent, Owner owner) {
     this.vertx = vertx;
@@ -53,9 +59,17 @@ final class InFlight implements Dispatcher.Answers {
     return list.isEmpty();
   }
 
+  /** The connection's HAProxy: its engine id (or null) and address. */
+  void peer(String engineId, SocketAddress peer) {
+    this.engineId = engineId;
+    this.peer = peer;
+  }
+
   /** A (reused) object for a NOTIFY of {@code messages} messages read at {@code startNanos}. */
   PendingNotify next(long streamId, long frameId, int messages, long startNanos) {
     PendingNotify p = pool.isEmpty() ? new PendingNotify(Math.max(messages, 4)) : pool.poll();
+    p.engineId = engineId;
+    p.peer = peer;
     return p.init(streamId, frameId, messages, startNanos);
   }
 
@@ -81,9 +95,8 @@ final class InFlight implements Dispatcher.Answers {
       return false;
     }
     Route route = pending.routes[index];
-    if (outcome == Outcome.TIMEOUT) {
-      pending.forget(index); // its handler may still be using the view and the lent list
-    }
+    // its handler may still be using the view, context and lent list: cancelled below, at the end
+    MessageContext cancelled = outcome == Outcome.TIMEOUT ? pending.forget(index) : null;
     long now = System.nanoTime();
     if (outcome != Outcome.TIMEOUT && now - (pending.startNanos + route.deadlineNanos) >= 0) {
       // Past its deadline an answer is a timeout, even before the sweep has run: an event loop busy
@@ -107,6 +120,9 @@ final class InFlight implements Dispatcher.Answers {
       if (owner.ready()) {
         owner.answered(pending, now);
       }
+    }
+    if (cancelled != null) {
+      MessageContexts.cancel(cancelled); // last: a handler's callback may answer (a late answer now)
     }
     return true;
   }
@@ -187,13 +203,17 @@ final class InFlight implements Dispatcher.Answers {
     owner.flush();
   }
 
-  /** The connection closed: the NOTIFYs in flight get no ACK, and late answers are dropped. */
+  /**
+   * The connection closed: the NOTIFYs in flight get no ACK, late answers are dropped, and the
+   * messages still unanswered are cancelled.
+   */
   void dropAll() {
     if (sweepTimer != -1) {
       vertx.cancelTimer(sweepTimer);
       sweepTimer = -1;
     }
     int counted = 0;
+    ArrayList<MessageContext> cancelled = null;
     for (PendingNotify p : list) {
       p.done = true;
       p.release();
@@ -201,9 +221,25 @@ final class InFlight implements Dispatcher.Answers {
         p.counted = false;
         counted++;
       }
+      for (int i = 0; i < p.count; i++) {
+        if (p.results[i] == null) {
+          MessageContext c = p.forget(i);
+          if (c != null) {
+            if (cancelled == null) {
+              cancelled = new ArrayList<>();
+            }
+            cancelled.add(c);
+          }
+        }
+      }
     }
     agent.stats.recordInflight(-counted);
     agent.inflight -= list.size();
     list.clear();
+    if (cancelled != null) {
+      for (MessageContext c : cancelled) {
+        MessageContexts.cancel(c);
+      }
+    }
   }
 }

@@ -2,7 +2,10 @@ package io.spoavertx.agent.impl;
 
 import io.netty.buffer.ByteBuf;
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.MessageContext;
 import io.spoavertx.handler.SpoeMessage;
+import io.spoavertx.handler.internal.MessageContexts;
+import io.vertx.core.net.SocketAddress;
 
 import java.util.Arrays;
 
@@ -17,6 +20,9 @@ final class PendingNotify {
   long streamId;
   long frameId;
   long startNanos;
+  /** HAProxy's engine id (or null) and address, for the messages' contexts. */
+  String engineId;
+  SocketAddress peer;
   /** Number of messages; the arrays may be longer. */
   int count;
   Route[] routes;
@@ -30,21 +36,27 @@ final class PendingNotify {
   /** The pooled read the messages are views of, kept until the NOTIFY is finished; or null. */
   ByteBuf read;
   /**
-   * Per message slot, reused from one NOTIFY to the next: the message view, and the action list
-   * lent to a {@link io.spoavertx.handler.SpoeHandler#sync} handler. A slot finished without its
-   * handler's answer (deadline) forgets them, since that handler may still be using them.
+   * Per message slot, reused from one NOTIFY to the next: the message view, its context, and the
+   * action list lent to a {@link io.spoavertx.handler.SpoeHandler#sync} handler. A slot finished
+   * without its handler's answer (deadline, close) is {@link #stale}: the next NOTIFY gives it new
+   * ones, since that handler may still be using them. The contexts share the views array: it shows
+   * the siblings of each message.
    */
   private SpoeMessage[] views;
+  private MessageContext[] contexts;
   private Actions[] lent;
   /** The connection's event-bus envelope for the slot's message. */
   private Object[] envelopes;
+  private boolean[] stale;
 
   PendingNotify(int capacity) {
     this.routes = new Route[capacity];
     this.results = new Actions[capacity];
     this.views = new SpoeMessage[capacity];
+    this.contexts = new MessageContext[capacity];
     this.lent = new Actions[capacity];
     this.envelopes = new Object[capacity];
+    this.stale = new boolean[capacity];
   }
 
   PendingNotify init(long streamId, long frameId, int messages, long startNanos) {
@@ -55,8 +67,10 @@ final class PendingNotify {
       routes = new Route[messages];
       results = new Actions[messages];
       views = Arrays.copyOf(views, messages);
+      contexts = Arrays.copyOf(contexts, messages);
       lent = Arrays.copyOf(lent, messages);
       envelopes = Arrays.copyOf(envelopes, messages);
+      stale = Arrays.copyOf(stale, messages);
     }
     this.count = messages;
     this.remaining = messages;
@@ -65,13 +79,37 @@ final class PendingNotify {
     return this;
   }
 
-  /** The view for message {@code i}, reused if the slot has one. */
-  SpoeMessage view(int i, byte[] array, int start, int end, String name, int argsStart, int argCount) {
+  /**
+   * The view for message {@code i}, routed by {@code route}, with its context (the slot's, reused
+   * if it has them). Every message's view must be made before any is dispatched: a handler may
+   * read its siblings.
+   */
+  SpoeMessage view(int i, byte[] array, int start, int end, Route route, int argsStart, int argCount) {
+    if (stale[i]) {
+      stale[i] = false;
+      views[i] = null;
+      contexts[i] = null;
+      lent[i] = null;
+      envelopes[i] = null;
+    }
     SpoeMessage v = views[i];
     if (v == null) {
-      return views[i] = MessageViews.create(array, start, end, name, argsStart, argCount);
+      v = views[i] = MessageViews.create(array, start, end, route.name, argsStart, argCount);
+    } else {
+      MessageViews.reset(v, array, start, end, route.name, argsStart, argCount);
     }
-    return MessageViews.reset(v, array, start, end, name, argsStart, argCount);
+    MessageContext c = contexts[i];
+    if (c == null) {
+      c = contexts[i] = MessageContexts.create();
+    }
+    MessageContexts.init(c, v, route.name, streamId, frameId, engineId, peer, startNanos + route.deadlineNanos, views,
+        count, i, null);
+    return v;
+  }
+
+  /** The view of message {@code i}, made by {@link #view}. */
+  SpoeMessage message(int i) {
+    return views[i];
   }
 
   /** An empty action list for message {@code i}'s synchronous handler, reused if the slot has one. */
@@ -92,13 +130,13 @@ final class PendingNotify {
   }
 
   /**
-   * Message {@code i} is finished while its handler may still hold its view, list and envelope:
-   * never reuse them.
+   * Message {@code i} is finished while its handler may still hold its view, context, list and
+   * envelope: they are not reused (they stay in place for the siblings until this NOTIFY is
+   * finished). Returns the context, for the caller to cancel once its bookkeeping is done.
    */
-  void forget(int i) {
-    views[i] = null;
-    lent[i] = null;
-    envelopes[i] = null;
+  MessageContext forget(int i) {
+    stale[i] = true;
+    return contexts[i];
   }
 
   /** Lets go of the read the messages are views of: the NOTIFY is answered or dropped. */

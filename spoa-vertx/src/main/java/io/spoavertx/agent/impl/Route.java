@@ -29,6 +29,11 @@ final class Route {
   LocalEndpoint[] elsewhere;
   /** Round robin over {@link #elsewhere}. */
   int next;
+  /**
+   * Checks the messages against their handler's declaration: the direct handler's, or that of the
+   * handler instances resolved here; null when the handler declared nothing (or is not in this JVM).
+   */
+  DriftCheck drift;
 
   Route(String name, SpoeHandler direct, String address, long deadlineMs) {
     this.name = name;

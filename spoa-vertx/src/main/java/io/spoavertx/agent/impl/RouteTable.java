@@ -2,6 +2,7 @@ package io.spoavertx.agent.impl;
 
 import io.spoavertx.config.DispatchOptions;
 import io.spoavertx.config.RouteOptions;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.SpoeHandler;
 
 import java.nio.charset.StandardCharsets;
@@ -22,15 +23,28 @@ final class RouteTable {
   private int size;
 
   RouteTable(DispatchOptions options, Map<String, SpoeHandler> directHandlers) {
+    this(options, directHandlers, Map.of());
+  }
+
+  /** {@code directSpecs}: the declarations of the direct handlers that have one, by message name. */
+  RouteTable(DispatchOptions options, Map<String, SpoeHandler> directHandlers, Map<String, MessageSpec> directSpecs) {
     this.options = options;
     for (Map.Entry<String, RouteOptions> e : options.routes().entrySet()) {
-      put(configured(e.getKey(), e.getValue(), directHandlers.get(e.getKey())));
+      put(withSpec(configured(e.getKey(), e.getValue(), directHandlers.get(e.getKey())), directSpecs));
     }
     for (Map.Entry<String, SpoeHandler> e : directHandlers.entrySet()) {
       if (!options.routes().containsKey(e.getKey())) {
-        put(new Route(e.getKey(), e.getValue(), null, options.deadlineMs()));
+        put(withSpec(new Route(e.getKey(), e.getValue(), null, options.deadlineMs()), directSpecs));
       }
     }
+  }
+
+  private static Route withSpec(Route r, Map<String, MessageSpec> directSpecs) {
+    MessageSpec spec = directSpecs.get(r.name);
+    if (r.direct != null && spec != null) {
+      r.drift = new DriftCheck(spec);
+    }
+    return r;
   }
 
   private Route configured(String name, RouteOptions r, SpoeHandler direct) {

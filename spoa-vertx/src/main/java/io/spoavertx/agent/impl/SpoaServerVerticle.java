@@ -11,6 +11,7 @@ import io.spoavertx.config.AgentConfig;
 import io.spoavertx.config.ListenerOptions;
 import io.spoavertx.handler.internal.EventBusCodecs;
 import io.spoavertx.handler.internal.LocalHandlers;
+import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.SpoeHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,6 +40,8 @@ public final class SpoaServerVerticle extends VerticleBase {
 
   private final AgentConfig config;
   private final Map<String, SpoeHandler> directHandlers;
+  private final Map<String, MessageSpec> directSpecs;
+  private final MessageLogs messageLogs;
   private final Counters stats;
   private final RateLimitedLog handlerLog;
   private final RateLimitedLog connectionLog;
@@ -54,6 +57,18 @@ public final class SpoaServerVerticle extends VerticleBase {
   /** {@code bindPort} -1 asks Vert.x for a random port shared by all instances. */
   public SpoaServerVerticle(AgentConfig config, int bindPort, Map<String, SpoeHandler> directHandlers, Counters stats,
                             AtomicInteger connectionCount) {
+    this(config, bindPort, directHandlers, Map.of(), stats, new MessageLogs(), connectionCount);
+  }
+
+  /**
+   * {@code directSpecs}: the declarations of direct handlers, by message name; {@code messageLogs}
+   * the agent's, shared by its instances.
+   */
+  public SpoaServerVerticle(AgentConfig config, int bindPort, Map<String, SpoeHandler> directHandlers,
+                            Map<String, MessageSpec> directSpecs, Counters stats, MessageLogs messageLogs,
+                            AtomicInteger connectionCount) {
+    this.directSpecs = directSpecs;
+    this.messageLogs = messageLogs;
     this.connectionCount = connectionCount;
     this.config = config;
     this.bindPort = bindPort;
@@ -67,8 +82,8 @@ public final class SpoaServerVerticle extends VerticleBase {
   public Future<?> start() {
     eventLoop = Thread.currentThread();
     EventBusCodecs.register(vertx);
-    agent = new AgentContext(vertx, config, new RouteTable(config.dispatch(), directHandlers),
-        vertx.eventBus(), stats, handlerLog,
+    agent = new AgentContext(vertx, config, new RouteTable(config.dispatch(), directHandlers, directSpecs),
+        vertx.eventBus(), stats, handlerLog, messageLogs,
         !vertx.isClustered() || config.cluster().preferLocal(), LocalHandlers.of(vertx));
     ListenerOptions l = config.listener();
     NetServerOptions options = new NetServerOptions()

@@ -15,7 +15,6 @@ import io.spoavertx.codec.NotifyScanner;
 import io.spoavertx.codec.SpopException;
 import io.spoavertx.codec.SpopReader;
 import io.spoavertx.config.ProtocolOptions;
-import io.spoavertx.handler.SpoeMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -231,6 +230,7 @@ final class SpopConnection implements FrameParser.Handler, SocketIo.Reader, InFl
     maxFrameSize = (int) negotiated;
     parser.maxFrameSize(maxFrameSize);
     engineId = hello.engineId();
+    inflight.peer(engineId, socket.remoteAddress());
     fragmentation = protocol.fragmentation();
     cancelHelloTimer();
 
@@ -354,14 +354,15 @@ final class SpopConnection implements FrameParser.Handler, SocketIo.Reader, InFl
     byte[] bytes = scanner.array();
     int base = scanner.arrayOffset();
     for (int i = 0; i < n; i++) {
-      pending.routes[i] = agent.routes.lookup(bytes, base + scanner.nameOffset(i), scanner.nameLength(i));
+      Route route = agent.routes.lookup(bytes, base + scanner.nameOffset(i), scanner.nameLength(i));
+      pending.routes[i] = route;
+      // every view before any dispatch: a handler may read the other messages (its context's siblings)
+      pending.view(i, bytes, base + scanner.start(i), base + scanner.end(i), route, base + scanner.argsOffset(i),
+          scanner.argCount(i));
     }
     int gen = pending.gen;
     for (int i = 0; i < n && pending.gen == gen && !pending.done; i++) {
-      Route route = pending.routes[i];
-      SpoeMessage message = pending.view(i, bytes, base + scanner.start(i), base + scanner.end(i), route.name,
-          base + scanner.argsOffset(i), scanner.argCount(i));
-      dispatcher.dispatch(pending, gen, i, route, message, inRead);
+      dispatcher.dispatch(pending, gen, i, pending.routes[i], pending.message(i), inRead);
     }
     if (pending.gen == gen && !pending.done) {
       if (buf == currentRead) {

@@ -12,17 +12,25 @@ import java.nio.charset.StandardCharsets;
  * The answer to a {@link MessageBatch}: per message, in order, its actions, or why its handler
  * failed. Internal.
  *
- * <p>Wire form: count, then per message a 4-byte length and the encoded actions, or -1, a 4-byte
- * length and the failure's text in UTF-8.
+ * <p>Wire form: count, then per message a 4-byte length and the encoded actions, or -1 (-2 when
+ * the handler found its arguments bad), a 4-byte length and the failure's text in UTF-8.
  */
 public final class ActionsBatch {
 
   private final Actions[] actions;
   private final String[] failures;
+  /** Per message, whether its failure is bad arguments ({@code BadArgumentException}); or null: none is. */
+  private final boolean[] badArgs;
 
   public ActionsBatch(Actions[] actions, String[] failures) {
+    this(actions, failures, null);
+  }
+
+  /** {@code badArgs}: per message, whether its failure was bad arguments; null when none was. */
+  public ActionsBatch(Actions[] actions, String[] failures, boolean[] badArgs) {
     this.actions = actions;
     this.failures = failures;
+    this.badArgs = badArgs;
   }
 
   public int count() {
@@ -39,6 +47,11 @@ public final class ActionsBatch {
     return failures[i];
   }
 
+  /** Whether the handler of message {@code i} failed because its arguments were bad (outcome bad_args). */
+  public boolean badArgs(int i) {
+    return badArgs != null && badArgs[i];
+  }
+
   public void encodeTo(Buffer out) {
     out.appendInt(actions.length);
     for (int i = 0; i < actions.length; i++) {
@@ -48,7 +61,7 @@ public final class ActionsBatch {
         a.writeTo(out);
       } else {
         byte[] text = String.valueOf(failures[i]).getBytes(StandardCharsets.UTF_8);
-        out.appendInt(-1).appendInt(text.length).appendBytes(text);
+        out.appendInt(badArgs(i) ? -2 : -1).appendInt(text.length).appendBytes(text);
       }
     }
   }
@@ -77,6 +90,7 @@ public final class ActionsBatch {
     }
     Actions[] actions = new Actions[n];
     String[] failures = new String[n];
+    boolean[] badArgs = new boolean[n];
     int p = pos + 4;
     for (int i = 0; i < n; i++) {
       int len = in.getInt(p);
@@ -92,11 +106,12 @@ public final class ActionsBatch {
         }
         p += len;
       } else {
+        badArgs[i] = len == -2;
         int textLen = in.getInt(p);
         failures[i] = in.getString(p + 4, p + 4 + textLen, "UTF-8");
         p += 4 + textLen;
       }
     }
-    return new ActionsBatch(actions, failures);
+    return new ActionsBatch(actions, failures, badArgs);
   }
 }

@@ -27,8 +27,9 @@ public final class EventBusCodecs {
   public static void register(Vertx vertx) {
     registerDefault(vertx, SpoeMessage.class, new MessageCodecImpl());
     registerDefault(vertx, Actions.class, new ActionsCodecImpl());
+    // "-2": the wire form with the messages' contexts
     registerDefault(vertx, MessageBatch.class,
-        new Codec<>("spoa-message-batch", (out, b) -> b.encodeTo(out), MessageBatch::decodeFrom));
+        new Codec<>("spoa-message-batch-2", (out, b) -> b.encodeTo(out), MessageBatch::decodeFrom));
     registerDefault(vertx, ActionsBatch.class,
         new Codec<>("spoa-actions-batch", (out, b) -> b.encodeTo(out), ActionsBatch::decodeFrom));
   }

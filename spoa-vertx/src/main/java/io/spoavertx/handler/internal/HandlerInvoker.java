@@ -1,6 +1,7 @@
 package io.spoavertx.handler.internal;
 
 import io.spoavertx.handler.Actions;
+import io.spoavertx.handler.BadArgumentException;
 import io.spoavertx.handler.SpoeHandler;
 import io.spoavertx.handler.SyncSpoeHandler;
 import io.vertx.core.AsyncResult;
@@ -9,7 +10,10 @@ import io.vertx.core.Future;
 /**
  * The one place a {@link SpoeHandler} is called, whoever asks: a direct handler on the connection's
  * event loop, a handler verticle in the JVM, or one on another cluster node answering a batch. The
- * {@link LocalRequest} says where the answer goes. Internal.
+ * {@link LocalRequest} says where the answer goes. A handler that fails for bad arguments (a
+ * {@link BadArgumentException} thrown, or its failed future's cause or that cause's cause) fails
+ * the request with that exception itself, which the agent counts as outcome {@code bad_args}.
+ * Internal.
  */
 public final class HandlerInvoker {
 
@@ -29,7 +33,7 @@ public final class HandlerInvoker {
       try {
         ((SyncSpoeHandler) handler).sync().handle(request.message(), actions);
       } catch (Throwable t) {
-        request.fail(t);
+        request.fail(badArguments(t));
         return;
       }
       request.complete(actions);
@@ -39,7 +43,7 @@ public final class HandlerInvoker {
     try {
       result = handler.handle(request.message());
     } catch (Throwable t) {
-      request.fail(t);
+      request.fail(badArguments(t));
       return;
     }
     if (result == null) {
@@ -56,7 +60,18 @@ public final class HandlerInvoker {
       Actions actions = ar.result();
       request.complete(actions == null ? Actions.none() : actions.freeze());
     } else {
-      request.fail(ar.cause());
+      request.fail(badArguments(ar.cause()));
     }
+  }
+
+  /** The {@link BadArgumentException} {@code t} is or wraps (one or two levels deep), else {@code t}. */
+  private static Throwable badArguments(Throwable t) {
+    Throwable c = t;
+    for (int depth = 0; c != null && depth < 3; depth++, c = c.getCause()) {
+      if (c instanceof BadArgumentException) {
+        return c;
+      }
+    }
+    return t;
   }
 }

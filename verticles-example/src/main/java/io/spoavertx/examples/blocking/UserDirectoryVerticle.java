@@ -23,7 +23,9 @@ import io.vertx.core.VerticleBase;
  * </ul>
  *
  * Mind the deadlines: give the message a {@code dispatch.routes.lookup-user.deadlineMs} above the
- * lookup's worst case, and HAProxy a {@code timeout processing} above that. And the messages of
+ * lookup's usual worst case, and HAProxy a {@code timeout processing} above that. The worker reads
+ * the time left from the message's context and gives it to the directory as its timeout, and skips
+ * a lookup whose message waited past its deadline for a free worker. And the messages of
  * one NOTIFY share one ACK: a slow message delays the others sent with it, so send it only for
  * the requests that need it ({@code event ... if <condition>}).
  */

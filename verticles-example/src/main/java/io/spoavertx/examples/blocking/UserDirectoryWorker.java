@@ -2,6 +2,7 @@ package io.spoavertx.examples.blocking;
 
 import io.spoavertx.handler.Actions;
 import io.spoavertx.handler.DataType;
+import io.spoavertx.handler.MessageContext;
 import io.spoavertx.handler.MessageSpec;
 import io.spoavertx.handler.Scope;
 import io.spoavertx.agent.SpoeHandlers;
@@ -61,13 +62,25 @@ public class UserDirectoryWorker extends VerticleBase {
         .build();
   }
 
+  /**
+   * Looks the user up within the time the message has left ({@link MessageContext}): a message that
+   * waited for a free worker past its deadline is not looked up at all, since the agent has
+   * answered HAProxy without it, and the directory gets the time left as its timeout. (A
+   * {@code cancelled()} callback would not help here: on a worker verticle it runs on the same
+   * context, after this blocking call returns.)
+   */
   Future<Actions> lookup(SpoeMessage message) {
     String user = message.getString("user");
     if (user == null || user.isEmpty()) {
       return Future.succeededFuture(Actions.none());
     }
+    MessageContext context = message.context();
+    if (context.isCancelled()) {
+      return Future.succeededFuture(Actions.none()); // too late: spare the directory the query
+    }
     try {
-      String plan = directory.planOf(user); // blocks this worker thread, and nothing else
+      // blocks this worker thread, and nothing else, for no longer than the agent waits
+      String plan = directory.planOf(user, context.timeLeftMillis());
       return Future.succeededFuture(Actions.create().setVar(Scope.TXN, "plan", plan == null ? "unknown" : plan));
     } catch (Exception e) {
       return Future.failedFuture(e); // the agent answers without this message's actions

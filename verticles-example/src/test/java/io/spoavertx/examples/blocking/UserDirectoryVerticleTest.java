@@ -26,7 +26,10 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 class UserDirectoryVerticleTest {
@@ -105,5 +108,47 @@ class UserDirectoryVerticleTest {
     SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
     client.hello().await(10, TimeUnit.SECONDS);
     AckAssert.assertThat(client.notify(lookup("alice")).await(10, TimeUnit.SECONDS)).hasNoActions();
+  }
+  /**
+   * One worker, a deadline of 200 ms: the first lookup gets the time left as its timeout and holds
+   * the worker past the deadline; the message queued behind it is then not looked up at all (its ACK
+   * went out without it); a later one is again.
+   */
+  @Test
+  void aLookupGetsTheTimeLeftAndOneQueuedPastItsDeadlineIsSkipped() throws Exception {
+    List<String> lookups = new CopyOnWriteArrayList<>();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    UserDirectory directory = new UserDirectory() {
+      @Override
+      public String planOf(String user) {
+        throw new AssertionError("the worker bounds its lookups");
+      }
+
+      @Override
+      public String planOf(String user, long timeoutMs) throws Exception {
+        lookups.add(user + " " + (timeoutMs > 100 && timeoutMs <= 200));
+        entered.countDown();
+        assertTrue(release.await(10, TimeUnit.SECONDS));
+        return "gold";
+      }
+    };
+    vertx.deployVerticle(() -> new UserDirectoryWorker(directory), new DeploymentOptions()
+        .setThreadingModel(ThreadingModel.WORKER).setInstances(1)).await(10, TimeUnit.SECONDS);
+    SpoaAgent agent = SpoaAgent.create(vertx, AgentConfig.DEFAULT
+        .withListener(ListenerOptions.DEFAULT.withPort(0).withInstances(1))
+        .withDispatch(new DispatchOptions(500L, null, Map.of("lookup-user", new RouteOptions(null, 200L)))));
+    int port = agent.start().await(10, TimeUnit.SECONDS);
+    SpopTestClient client = SpopTestClient.connect(vertx, "127.0.0.1", port).await(10, TimeUnit.SECONDS);
+    client.hello().await(10, TimeUnit.SECONDS);
+
+    Future<Ack> first = client.notify(lookup("alice"));
+    entered.await(10, TimeUnit.SECONDS);
+    Future<Ack> queued = client.notify(lookup("bob"));
+    AckAssert.assertThat(first.await(10, TimeUnit.SECONDS)).hasNoActions();
+    AckAssert.assertThat(queued.await(10, TimeUnit.SECONDS)).hasNoActions();
+    release.countDown();
+    AckAssert.assertThat(client.notify(lookup("carol")).await(10, TimeUnit.SECONDS)).setsVar(VarScope.TXN, "plan", "gold");
+    assertEquals(List.of("alice true", "carol true"), lookups, "bob's lookup, queued past its deadline, is skipped");
   }
 }
