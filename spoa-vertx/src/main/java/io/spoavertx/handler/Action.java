@@ -3,8 +3,18 @@ package io.spoavertx.handler;
 /** One action of an ACK, as read back from {@link Actions#list()}. */
 public sealed interface Action permits Action.SetVar, Action.UnsetVar {
 
+  /**
+   * The variable's scope.
+   *
+   * @return the scope
+   */
   Scope scope();
 
+  /**
+   * The variable's name, as the handler gave it (without scope and var-prefix).
+   *
+   * @return the name
+   */
   String name();
 
   /**

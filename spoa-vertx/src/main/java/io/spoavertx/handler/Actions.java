@@ -62,16 +62,35 @@ public final class Actions {
     this.frozen = frozen;
   }
 
-  /** An empty, mutable list of actions. */
+  /**
+   * An empty, mutable list of actions.
+   *
+   * @return a new list
+   */
   public static Actions create() {
     return new Actions(new byte[32], 0, 0, false); // most lists are a few set-vars: under 32 bytes
   }
 
-  /** The shared empty list: no variable is set. */
+  /**
+   * The shared empty list: no variable is set.
+   *
+   * @return the empty list, frozen
+   */
   public static Actions none() {
     return NONE;
   }
 
+  /**
+   * Sets an INT32 variable.
+   *
+   * @param scope the variable's scope
+   * @param name the variable's name, without scope and var-prefix: letters, digits, '.' and '_', at
+   *     most {@link #MAX_VAR_NAME_LENGTH} characters
+   * @param value the value
+   * @return this list
+   * @throws IllegalArgumentException if {@code name} is not one HAProxy can set
+   * @throws IllegalStateException if the list is frozen
+   */
   public Actions setVar(Scope scope, String name, int value) {
     int p = begin(scope, name, 1 + Varint.MAX_BYTES);
     bytes[p++] = TypeCode.INT32;
@@ -79,6 +98,17 @@ public final class Actions {
     return this;
   }
 
+  /**
+   * Sets an INT64 variable.
+   *
+   * @param scope the variable's scope
+   * @param name the variable's name, without scope and var-prefix: letters, digits, '.' and '_', at
+   *     most {@link #MAX_VAR_NAME_LENGTH} characters
+   * @param value the value
+   * @return this list
+   * @throws IllegalArgumentException if {@code name} is not one HAProxy can set
+   * @throws IllegalStateException if the list is frozen
+   */
   public Actions setVar(Scope scope, String name, long value) {
     int p = begin(scope, name, 1 + Varint.MAX_BYTES);
     bytes[p++] = TypeCode.INT64;
@@ -86,6 +116,17 @@ public final class Actions {
     return this;
   }
 
+  /**
+   * Sets a BOOL variable.
+   *
+   * @param scope the variable's scope
+   * @param name the variable's name, without scope and var-prefix: letters, digits, '.' and '_', at
+   *     most {@link #MAX_VAR_NAME_LENGTH} characters
+   * @param value the value
+   * @return this list
+   * @throws IllegalArgumentException if {@code name} is not one HAProxy can set
+   * @throws IllegalStateException if the list is frozen
+   */
   public Actions setVar(Scope scope, String name, boolean value) {
     int p = begin(scope, name, 1);
     bytes[p++] = (byte) (value ? TypeCode.BOOL_TRUE : TypeCode.BOOL);
@@ -93,6 +134,17 @@ public final class Actions {
     return this;
   }
 
+  /**
+   * Sets a STRING variable.
+   *
+   * @param scope the variable's scope
+   * @param name the variable's name, without scope and var-prefix: letters, digits, '.' and '_', at
+   *     most {@link #MAX_VAR_NAME_LENGTH} characters
+   * @param value the value, encoded as UTF-8
+   * @return this list
+   * @throws IllegalArgumentException if {@code name} is not one HAProxy can set
+   * @throws IllegalStateException if the list is frozen
+   */
   @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the ASCII copy, no allocation
   public Actions setVar(Scope scope, String name, String value) {
     check(name); // before the value is read, as a frozen list or a bad name come first
@@ -110,6 +162,17 @@ public final class Actions {
     return this;
   }
 
+  /**
+   * Sets an IPV4 variable for an {@link Inet4Address}, an IPV6 one for any other address.
+   *
+   * @param scope the variable's scope
+   * @param name the variable's name, without scope and var-prefix: letters, digits, '.' and '_', at
+   *     most {@link #MAX_VAR_NAME_LENGTH} characters
+   * @param value the address
+   * @return this list
+   * @throws IllegalArgumentException if {@code name} is not one HAProxy can set
+   * @throws IllegalStateException if the list is frozen
+   */
   public Actions setVar(Scope scope, String name, InetAddress value) {
     check(name); // before the value is read, as a frozen list or a bad name come first
     byte[] raw = value.getAddress();
@@ -120,7 +183,17 @@ public final class Actions {
     return this;
   }
 
-  /** Sets a BINARY variable. */
+  /**
+   * Sets a BINARY variable.
+   *
+   * @param scope the variable's scope
+   * @param name the variable's name, without scope and var-prefix: letters, digits, '.' and '_', at
+   *     most {@link #MAX_VAR_NAME_LENGTH} characters
+   * @param value the bytes, copied into the list
+   * @return this list
+   * @throws IllegalArgumentException if {@code name} is not one HAProxy can set
+   * @throws IllegalStateException if the list is frozen
+   */
   public Actions setVar(Scope scope, String name, Buffer value) {
     check(name); // before the value is read, as a frozen list or a bad name come first
     int n = value.length();
@@ -132,13 +205,35 @@ public final class Actions {
     return this;
   }
 
-  /** Sets a BINARY variable. */
+  /**
+   * Sets a BINARY variable.
+   *
+   * @param scope the variable's scope
+   * @param name the variable's name, without scope and var-prefix: letters, digits, '.' and '_', at
+   *     most {@link #MAX_VAR_NAME_LENGTH} characters
+   * @param value the bytes, copied into the list
+   * @return this list
+   * @throws IllegalArgumentException if {@code name} is not one HAProxy can set
+   * @throws IllegalStateException if the list is frozen
+   */
   public Actions setVar(Scope scope, String name, byte[] value) {
     check(name); // before the value is read, as a frozen list or a bad name come first
     put(scope, name, TypeCode.BINARY, value, 0, value.length);
     return this;
   }
 
+  /**
+   * Sets a UINT32 variable.
+   *
+   * @param scope the variable's scope
+   * @param name the variable's name, without scope and var-prefix: letters, digits, '.' and '_', at
+   *     most {@link #MAX_VAR_NAME_LENGTH} characters
+   * @param value the value, 0 to 2^32-1
+   * @return this list
+   * @throws IllegalArgumentException if {@code value} is out of range, or {@code name} is not one
+   *     HAProxy can set
+   * @throws IllegalStateException if the list is frozen
+   */
   public Actions setVarUint32(Scope scope, String name, long value) {
     if (value < 0 || value > 0xFFFFFFFFL) {
       throw new IllegalArgumentException("UINT32 out of range: " + value);
@@ -149,7 +244,17 @@ public final class Actions {
     return this;
   }
 
-  /** Sets a UINT64 variable; {@code value} is read as an unsigned 64-bit pattern. */
+  /**
+   * Sets a UINT64 variable.
+   *
+   * @param scope the variable's scope
+   * @param name the variable's name, without scope and var-prefix: letters, digits, '.' and '_', at
+   *     most {@link #MAX_VAR_NAME_LENGTH} characters
+   * @param value the value, read as an unsigned 64-bit pattern
+   * @return this list
+   * @throws IllegalArgumentException if {@code name} is not one HAProxy can set
+   * @throws IllegalStateException if the list is frozen
+   */
   public Actions setVarUint64(Scope scope, String name, long value) {
     int p = begin(scope, name, 1 + Varint.MAX_BYTES);
     bytes[p++] = TypeCode.UINT64;
@@ -157,16 +262,35 @@ public final class Actions {
     return this;
   }
 
+  /**
+   * Unsets a variable.
+   *
+   * @param scope the variable's scope
+   * @param name the variable's name, without scope and var-prefix: letters, digits, '.' and '_', at
+   *     most {@link #MAX_VAR_NAME_LENGTH} characters
+   * @return this list
+   * @throws IllegalArgumentException if {@code name} is not one HAProxy can set
+   * @throws IllegalStateException if the list is frozen
+   */
   public Actions unsetVar(Scope scope, String name) {
     length = header(SpopWriter.ACTION_UNSET_VAR, 2, scope, name, 0);
     return this;
   }
 
-  /** Number of actions. */
+  /**
+   * Number of actions.
+   *
+   * @return the number of set-var and unset-var actions
+   */
   public int size() {
     return count;
   }
 
+  /**
+   * Whether the list holds no action.
+   *
+   * @return true if {@link #size()} is 0
+   */
   public boolean isEmpty() {
     return count == 0;
   }
@@ -176,6 +300,8 @@ public final class Actions {
    * array, not a copy (a list that is still being built gives a snapshot of what it holds so far);
    * a frozen list makes it once. The agent and the cluster codec use {@link #writeTo} instead,
    * which allocates nothing.
+   *
+   * @return the encoded actions, empty if there are none
    */
   public Buffer encoded() {
     if (!frozen) {
@@ -188,12 +314,20 @@ public final class Actions {
     return v;
   }
 
-  /** Length of {@link #encoded()} in bytes. */
+  /**
+   * Length of {@link #encoded()} in bytes.
+   *
+   * @return the length
+   */
   public int encodedLength() {
     return length;
   }
 
-  /** Appends the encoded actions to {@code out}: one copy into it, no allocation of its own. */
+  /**
+   * Appends the encoded actions to {@code out}: one copy into it, no allocation of its own.
+   *
+   * @param out the buffer to append to
+   */
   public void writeTo(Buffer out) {
     out.appendBytes(bytes, 0, length);
   }
@@ -206,6 +340,9 @@ public final class Actions {
   /**
    * Removes every action, keeping the array for the next ones: what the agent does to the list it
    * lends a {@link SpoeHandler.Sync} handler before each use. Not allowed on a frozen list.
+   *
+   * @return this list
+   * @throws IllegalStateException if the list is frozen
    */
   public Actions clear() {
     checkMutable();
@@ -214,13 +351,21 @@ public final class Actions {
     return this;
   }
 
-  /** Makes this list immutable; the agent does so when it takes the actions. */
+  /**
+   * Makes this list immutable; the agent does so when it takes the actions.
+   *
+   * @return this list
+   */
   public Actions freeze() {
     frozen = true;
     return this;
   }
 
-  /** The actions decoded back into values (for tests, logs and tools, not the hot path). */
+  /**
+   * The actions decoded back into values (for tests, logs and tools, not the hot path).
+   *
+   * @return a new unmodifiable list of the actions, in the order they were added
+   */
   public List<Action> list() {
     List<Action> out = new ArrayList<>(count);
     SpopReader r = new SpopReader(wrap(), 0, length);
@@ -246,6 +391,9 @@ public final class Actions {
    * Reads actions from their SPOP encoding (the cluster codec's wire form); throws
    * {@link SpopException} if the bytes are not a valid action list. The result is frozen and holds
    * a copy of the bytes.
+   *
+   * @param encoded the action list in SPOP encoding
+   * @return the actions, frozen
    */
   public static Actions decode(Buffer encoded) {
     return decode(encoded, 0, encoded.length());
@@ -256,6 +404,11 @@ public final class Actions {
    * is checked as {@link #setVar} checks what a handler builds (action type and argument count, a
    * scope of {@link Scope}, a name HAProxy can set, a typed value that is not reserved), so bytes
    * from another node cannot put anything into an ACK that HAProxy would reject.
+   *
+   * @param buf the buffer holding the encoded actions
+   * @param start the index of their first byte
+   * @param end the index just past their last byte
+   * @return the actions, frozen, over a copy of the bytes
    */
   public static Actions decode(Buffer buf, int start, int end) {
     SpopReader r = new SpopReader(buf, start, end);

@@ -29,9 +29,13 @@ public final class BadArgumentException extends RuntimeException {
     WRONG_TYPE
   }
 
+  /** The name of the message whose argument is wrong. */
   private final String messageName;
+  /** The argument's name. */
   private final String argName;
+  /** What is wrong. */
   private final Problem problem;
+  /** The type the argument has, or null when it is missing. */
   private final DataType actualType;
 
   /**

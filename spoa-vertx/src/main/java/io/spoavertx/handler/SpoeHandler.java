@@ -10,6 +10,15 @@ import io.vertx.core.Future;
 @FunctionalInterface
 public interface SpoeHandler {
 
+  /**
+   * Answers one message. A {@link BadArgumentException} thrown, or as the cause of the failed
+   * future, gives outcome {@code bad_args}; any other failure {@code error}.
+   *
+   * @param message the message, valid until the returned future completes (see "Lifetime" in
+   *     {@link SpoeMessage})
+   * @return the actions, frozen when the agent takes them; a null result sets nothing, a null
+   *     future or a failed one fails the message (no actions)
+   */
   Future<Actions> handle(SpoeMessage message);
 
   /**
@@ -21,6 +30,10 @@ public interface SpoeHandler {
    * the call: keep no reference to it. Returning normally answers; throwing fails the message (no
    * actions). Where the agent cannot lend a list (a handler on another cluster node), it is called
    * through {@link #handle} with a new list.
+   *
+   * @param handler called with the message and the lent action list
+   * @return the handler, a {@link SyncSpoeHandler}
+   * @throws NullPointerException if {@code handler} is null
    */
   static SpoeHandler sync(Sync handler) {
     return new SyncSpoeHandler(handler);
@@ -60,6 +73,13 @@ public interface SpoeHandler {
   /** See {@link #sync}. */
   @FunctionalInterface
   interface Sync {
+    /**
+     * Handles one message.
+     *
+     * @param message the message (its {@link SpoeMessage#context()} included)
+     * @param actions the list to add actions to, lent for the call
+     * @throws Exception to fail the message (a {@link BadArgumentException}: outcome {@code bad_args})
+     */
     void handle(SpoeMessage message, Actions actions) throws Exception;
   }
 

@@ -97,6 +97,10 @@ public final class SpoeMessage {
   /**
    * Decodes one message in SPOP encoding (name, nb-args, arguments), e.g. from the cluster codec.
    * Throws {@link SpopException} if the bytes are not exactly one valid message.
+   *
+   * @param bytes the encoded message; the message is a view over them (over their array when
+   *     {@code bytes} is a heap buffer, else over a copy), so they must not change while it is used
+   * @return the message, with a context of its own (no ids, no deadline)
    */
   public static SpoeMessage decode(Buffer bytes) {
     SpopReader r = new SpopReader(bytes, 0, bytes.length());
@@ -115,7 +119,12 @@ public final class SpoeMessage {
     return new SpoeMessage(HeapArrays.array(bytes), base, base + bytes.length(), name, base + argsStart, nbArgs);
   }
 
-  /** Convenience for tests and tools: a message from names and Java values. */
+  /**
+   * Convenience for tests and tools: a message from names and Java values.
+   *
+   * @param name the message name
+   * @return a new builder, with no arguments yet
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
@@ -123,6 +132,8 @@ public final class SpoeMessage {
   /**
    * The same message over a heap copy of its bytes (one copy of {@link #encodedLength()} bytes, no
    * re-validation), valid for as long as it is referenced: what a handler keeps beyond its answer.
+   *
+   * @return the copy, with a context of its own (no ids, no deadline)
    */
   public SpoeMessage copy() {
     int len = end - start;
@@ -165,11 +176,22 @@ public final class SpoeMessage {
     this.label = context;
   }
 
+  /**
+   * The number of arguments.
+   *
+   * @return the argument count, 0 to 255
+   */
   public int argCount() {
     return argCount;
   }
 
-  /** Name of argument {@code i}; unnamed arguments have the empty name. */
+  /**
+   * Name of argument {@code i}; unnamed arguments have the empty name.
+   *
+   * @param i the argument index, 0 to {@link #argCount()} - 1
+   * @return the name, decoded from UTF-8
+   * @throws IndexOutOfBoundsException if {@code i} is not an argument index
+   */
   public String argName(int i) {
     int at = ArgCursor.at(this, i);
     int b = arr[at] & 0xFF;
@@ -177,38 +199,83 @@ public final class SpoeMessage {
     return utf8(b < 240 ? at + 1 : Varint.end(arr, at), len);
   }
 
+  /**
+   * Type of argument {@code i}.
+   *
+   * @param i the argument index, 0 to {@link #argCount()} - 1
+   * @return its type, {@link DataType#NULL} for an argument sent as NULL
+   * @throws IndexOutOfBoundsException if {@code i} is not an argument index
+   */
   public DataType argType(int i) {
     return DataType.fromCode(arr[ArgCursor.valueOffsetOf(arr, ArgCursor.at(this, i))] & 0x0F);
   }
 
-  /** Value of argument {@code i} as a Java object (see {@link Action.SetVar} for the mapping). */
+  /**
+   * Value of argument {@code i} as a Java object (see {@link Action.SetVar} for the mapping).
+   *
+   * @param i the argument index, 0 to {@link #argCount()} - 1
+   * @return the value: null for NULL, a Buffer over the frame (valid as long as the message) for
+   *     BINARY
+   * @throws IndexOutOfBoundsException if {@code i} is not an argument index
+   */
   public Object argValue(int i) {
     return valueAt(ArgCursor.valueOffsetOf(arr, ArgCursor.at(this, i)));
   }
 
-  /** Index of the first argument named {@code argName}, or -1. */
+  /**
+   * Index of the first argument named {@code argName}, or -1.
+   *
+   * @param argName the argument name
+   * @return its index, or -1 if no argument has that name
+   */
   public int indexOf(String argName) {
     long found = ArgCursor.locate(this, argName);
     return found < 0 ? -1 : (int) (found >>> 32);
   }
 
+  /**
+   * Whether an argument is named {@code argName}, whatever its type (NULL included).
+   *
+   * @param argName the argument name
+   * @return true if the message has an argument of that name
+   */
   public boolean contains(String argName) {
     return ArgCursor.locate(this, argName) >= 0;
   }
 
-  /** Type of the named argument, or null if there is none. */
+  /**
+   * Type of the named argument, or null if there is none.
+   *
+   * @param argName the argument name
+   * @return the type of the first argument of that name ({@link DataType#NULL} if sent as NULL),
+   *     or null if there is none
+   */
   public DataType typeOf(String argName) {
     int at = rawValueOffset(argName);
     return at < 0 ? null : DataType.fromCode(arr[at] & 0x0F);
   }
 
-  /** The named argument as a Java object; null if absent or NULL. */
+  /**
+   * The named argument as a Java object; null if absent or NULL.
+   *
+   * @param argName the argument name
+   * @return the value of the first argument of that name, as {@link #argValue} gives it; null if
+   *     there is none or it is NULL
+   */
   public Object get(String argName) {
     int at = rawValueOffset(argName);
     return at < 0 ? null : valueAt(at);
   }
 
-  /** Text of a STRING or BINARY argument (UTF-8); other types as {@code String.valueOf}. */
+  /**
+   * Text of a STRING or BINARY argument (UTF-8); other types as {@code String.valueOf}.
+   *
+   * @param argName the argument name
+   * @return the bytes of a STRING or BINARY argument decoded from UTF-8; for another type its
+   *     value as text ({@code "true"}, {@code "42"}, an address as
+   *     {@link InetAddress#getHostAddress()}, a UINT64 above {@code Long.MAX_VALUE} as a negative
+   *     number); null if absent or NULL
+   */
   public String getString(String argName) {
     int at = valueOffset(argName);
     if (at < 0) {
@@ -224,7 +291,13 @@ public final class SpoeMessage {
     return v instanceof InetAddress ? ((InetAddress) v).getHostAddress() : String.valueOf(v);
   }
 
-  /** Value of an integer argument (any of the four integer types); null otherwise. */
+  /**
+   * Value of an integer argument (any of the four integer types); null otherwise.
+   *
+   * @param argName the argument name
+   * @return its value (INT32 sign-extended, UINT64 as its bit pattern); null if absent, NULL or not
+   *     an integer
+   */
   public Long getLong(String argName) {
     int at = valueOffset(argName);
     if (at < 0) {
@@ -237,7 +310,13 @@ public final class SpoeMessage {
     return longValue(type, at);
   }
 
-  /** Value of an integer argument, or {@code defaultValue} if absent, NULL or not an integer. */
+  /**
+   * Value of an integer argument, or {@code defaultValue} if absent, NULL or not an integer.
+   *
+   * @param argName the argument name
+   * @param defaultValue what to return when there is no integer value
+   * @return its value (as {@link #getLong(String)} gives it), or {@code defaultValue}
+   */
   public long getLong(String argName, long defaultValue) {
     int at = valueOffset(argName);
     if (at < 0) {
@@ -247,7 +326,12 @@ public final class SpoeMessage {
     return type < TypeCode.INT32 || type > TypeCode.UINT64 ? defaultValue : longValue(type, at);
   }
 
-  /** Value of a BOOL argument; null otherwise. */
+  /**
+   * Value of a BOOL argument; null otherwise.
+   *
+   * @param argName the argument name
+   * @return its value; null if absent, NULL or of another type
+   */
   public Boolean getBoolean(String argName) {
     int at = valueOffset(argName);
     if (at < 0) {
@@ -257,7 +341,14 @@ public final class SpoeMessage {
     return (typeByte & 0x0F) == TypeCode.BOOL ? (typeByte & 0x10) != 0 : null;
   }
 
-  /** Value of an IPV4 or IPV6 argument; null otherwise. */
+  /**
+   * Value of an IPV4 or IPV6 argument; null otherwise.
+   *
+   * @param argName the argument name
+   * @return a new address (an IPV6 one holding an IPv4-mapped address comes back as an
+   *     Inet4Address, as {@link InetAddress#getByAddress(byte[])} makes it); null if absent, NULL or
+   *     of another type
+   */
   public InetAddress getAddress(String argName) {
     int at = valueOffset(argName);
     if (at < 0) {
@@ -271,6 +362,9 @@ public final class SpoeMessage {
   /**
    * Bytes of a BINARY or STRING argument as a slice of the frame (no copy; valid as long as the
    * message, see the class comment); null otherwise.
+   *
+   * @param argName the argument name
+   * @return its bytes (for STRING, the bytes of its text); null if absent, NULL or of another type
    */
   public Buffer getBinary(String argName) {
     int at = valueOffset(argName);
@@ -381,17 +475,27 @@ public final class SpoeMessage {
   /**
    * The message in SPOP encoding, as a slice of the frame (the cluster codec's wire form; valid as
    * long as the message, see the class comment).
+   *
+   * @return the encoded message: name, nb-args, arguments
    */
   public Buffer encoded() {
     return HeapArrays.wrap(arr, start, end - start);
   }
 
-  /** Length of the encoded message in bytes. */
+  /**
+   * Length of the encoded message in bytes.
+   *
+   * @return the length of {@link #encoded()}
+   */
   public int encodedLength() {
     return end - start;
   }
 
-  /** Appends the encoded message to {@code out} (one copy, no intermediate buffer). */
+  /**
+   * Appends the encoded message to {@code out} (one copy, no intermediate buffer).
+   *
+   * @param out the buffer to append to
+   */
   public void writeTo(Buffer out) {
     out.appendBytes(arr, start, end - start);
   }
@@ -462,6 +566,17 @@ public final class SpoeMessage {
       this.name = name;
     }
 
+    /**
+     * Adds an argument. Its type follows the value's class: null is NULL, Boolean BOOL, Integer,
+     * Long and Short INT64, InetAddress IPV4 or IPV6 (Inet4Address or not), String STRING, Buffer
+     * and {@code byte[]} BINARY (copied).
+     *
+     * @param argName the argument name; the empty name for an unnamed argument
+     * @param value the value
+     * @return this builder
+     * @throws IllegalArgumentException if the value's class has no SPOP type
+     * @throws IllegalStateException if the message already has 255 arguments
+     */
     public Builder arg(String argName, Object value) {
       if (count == 255) {
         throw new IllegalStateException("a message has at most 255 arguments");
@@ -488,6 +603,11 @@ public final class SpoeMessage {
       return this;
     }
 
+    /**
+     * Builds the message with the arguments added so far, in their order.
+     *
+     * @return a new message over bytes of its own, with a context of its own (no ids, no deadline)
+     */
     public SpoeMessage build() {
       Buffer out = Buffer.buffer(args.length() + name.length() + 8);
       SpopWriter.writeName(out, name);

@@ -16,7 +16,11 @@ public final class SyncSpoeHandler implements SpoeHandler {
     this.sync = Objects.requireNonNull(sync, "handler");
   }
 
-  /** The handler itself: adds its actions to the list it is given. */
+  /**
+   * The handler itself: adds its actions to the list it is given.
+   *
+   * @return the function given to {@link SpoeHandler#sync}
+   */
   public Sync sync() {
     return sync;
   }

@@ -349,7 +349,7 @@ public final class SpopTestClient {
     return vertx;
   }
 
-  /** The client's end of the connection: the address the agent sees as HAProxy's. */
+  /** {@return the client's end of the connection: the address the agent sees as HAProxy's} */
   public SocketAddress localAddress() {
     return socket.localAddress();
   }
