@@ -126,6 +126,35 @@ public final class SpopWriter {
     out.appendBytes(bytes);
   }
 
+  /**
+   * Writes a typed value, its type following the value's class: null is NULL, Boolean BOOL,
+   * Integer, Long and Short INT64, InetAddress IPV4 or IPV6, String STRING, Buffer and
+   * {@code byte[]} BINARY.
+   *
+   * @param out the buffer to append to
+   * @param value the value
+   * @throws IllegalArgumentException if the value's class has no SPOP type
+   */
+  public static void writeValue(Buffer out, Object value) {
+    if (value == null) {
+      writeNull(out);
+    } else if (value instanceof Boolean) {
+      writeBool(out, (Boolean) value);
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+      writeInt64(out, ((Number) value).longValue());
+    } else if (value instanceof InetAddress) {
+      writeAddress(out, (InetAddress) value);
+    } else if (value instanceof String) {
+      writeString(out, (String) value);
+    } else if (value instanceof Buffer) {
+      writeBinary(out, (Buffer) value);
+    } else if (value instanceof byte[]) {
+      writeBinary(out, (byte[]) value);
+    } else {
+      throw new IllegalArgumentException("no SPOP type for " + value.getClass().getName());
+    }
+  }
+
   /** Action header of SET-VAR: type, nb-args 3, scope, name; the typed value follows. */
   public static void beginSetVar(Buffer out, int scope, String name) {
     out.appendByte((byte) ACTION_SET_VAR).appendByte((byte) 3).appendByte((byte) scope);

@@ -11,7 +11,6 @@ import io.spoavertx.codec.Varint;
 import io.vertx.core.buffer.Buffer;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -44,12 +43,10 @@ import java.util.Arrays;
  * filter cannot rule out an earlier argument of the name, the arguments before the cursor are
  * scanned as well.
  *
- * <p><b>Threads.</b> The cursor is a hint held in one plain int field, with no lock: a message is
- * read by one handler at a time. Each lookup reads the field once and writes it once, and an int is
- * read and written whole, so two threads reading one message concurrently still get correct
- * answers, only with lookups that may start from a less useful place (without a happens-before
- * edge a thread may see a stale cursor, which is as valid as any other). The bytes are never
- * written.
+ * <p><b>Threads.</b> The cursor is a hint in one plain int field, read once and written once per
+ * lookup: two threads reading one message concurrently still get correct answers (a stale cursor
+ * is as valid as any other), only lookups that may start from a less useful place. The bytes are
+ * never written.
  */
 public final class SpoeMessage {
 
@@ -219,7 +216,7 @@ public final class SpoeMessage {
    * @throws IndexOutOfBoundsException if {@code i} is not an argument index
    */
   public Object argValue(int i) {
-    return valueAt(ArgCursor.valueOffsetOf(arr, ArgCursor.at(this, i)));
+    return TypedValues.read(arr, ArgCursor.valueOffsetOf(arr, ArgCursor.at(this, i)));
   }
 
   /**
@@ -264,7 +261,7 @@ public final class SpoeMessage {
    */
   public Object get(String argName) {
     int at = rawValueOffset(argName);
-    return at < 0 ? null : valueAt(at);
+    return at < 0 ? null : TypedValues.read(arr, at);
   }
 
   /**
@@ -287,7 +284,7 @@ public final class SpoeMessage {
       int b = arr[lenAt] & 0xFF;
       return b < 240 ? utf8(lenAt + 1, b) : utf8(Varint.end(arr, lenAt), (int) Varint.read(arr, lenAt));
     }
-    Object v = valueAt(at);
+    Object v = TypedValues.read(arr, at);
     return v instanceof InetAddress ? ((InetAddress) v).getHostAddress() : String.valueOf(v);
   }
 
@@ -307,7 +304,7 @@ public final class SpoeMessage {
     if (type < TypeCode.INT32 || type > TypeCode.UINT64) {
       return null;
     }
-    return longValue(type, at);
+    return TypedValues.integer(arr, at);
   }
 
   /**
@@ -323,7 +320,7 @@ public final class SpoeMessage {
       return defaultValue;
     }
     int type = arr[at] & 0x0F;
-    return type < TypeCode.INT32 || type > TypeCode.UINT64 ? defaultValue : longValue(type, at);
+    return type < TypeCode.INT32 || type > TypeCode.UINT64 ? defaultValue : TypedValues.integer(arr, at);
   }
 
   /**
@@ -355,8 +352,8 @@ public final class SpoeMessage {
       return null;
     }
     int type = arr[at] & 0x0F;
-    return type == TypeCode.IPV4 ? address(at + 1, 4)
-        : type == TypeCode.IPV6 ? address(at + 1, 16) : null;
+    return type == TypeCode.IPV4 ? TypedValues.address(arr, at + 1, 4)
+        : type == TypeCode.IPV6 ? TypedValues.address(arr, at + 1, 16) : null;
   }
 
   /**
@@ -415,7 +412,7 @@ public final class SpoeMessage {
    */
   public InetAddress requireAddress(String argName) {
     int at = require(argName, 1 << TypeCode.IPV4 | 1 << TypeCode.IPV6, "IPV4 or IPV6");
-    return address(at + 1, (arr[at] & 0x0F) == TypeCode.IPV4 ? 4 : 16);
+    return TypedValues.address(arr, at + 1, (arr[at] & 0x0F) == TypeCode.IPV4 ? 4 : 16);
   }
 
   /**
@@ -538,22 +535,9 @@ public final class SpoeMessage {
     return found < 0 ? -1 : ArgCursor.valueOffsetOf(arr, (int) found);
   }
 
-  private long longValue(int type, int at) {
-    return TypedValues.integer(arr, at);
-  }
-
-  /** The typed value at {@code at}: {@link TypedValues#read}. */
-  private Object valueAt(int at) {
-    return TypedValues.read(arr, at);
-  }
-
   /** UTF-8 text of {@code len} bytes at array index {@code off}. */
   private String utf8(int off, int len) {
     return new String(arr, off, len, StandardCharsets.UTF_8);
-  }
-
-  private InetAddress address(int off, int n) {
-    return TypedValues.address(arr, off, n);
   }
 
   /** Builds a message from Java values, with HAProxy's default types (integers as INT64). */
@@ -582,23 +566,7 @@ public final class SpoeMessage {
         throw new IllegalStateException("a message has at most 255 arguments");
       }
       SpopWriter.writeName(args, argName);
-      if (value == null) {
-        SpopWriter.writeNull(args);
-      } else if (value instanceof Boolean) {
-        SpopWriter.writeBool(args, (Boolean) value);
-      } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
-        SpopWriter.writeInt64(args, ((Number) value).longValue());
-      } else if (value instanceof InetAddress) {
-        SpopWriter.writeAddress(args, (InetAddress) value);
-      } else if (value instanceof String) {
-        SpopWriter.writeString(args, (String) value);
-      } else if (value instanceof Buffer) {
-        SpopWriter.writeBinary(args, (Buffer) value);
-      } else if (value instanceof byte[]) {
-        SpopWriter.writeBinary(args, (byte[]) value);
-      } else {
-        throw new IllegalArgumentException("no SPOP type for " + value.getClass().getName());
-      }
+      SpopWriter.writeValue(args, value);
       count++;
       return this;
     }
