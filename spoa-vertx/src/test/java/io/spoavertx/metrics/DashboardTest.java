@@ -111,6 +111,8 @@ class DashboardTest {
     assertTrue(used.stream().anyMatch(n -> n.startsWith("spoa_")), "the dashboard uses spoa_* meters: " + used);
     assertTrue(used.containsAll(java.util.List.of("jvm_memory_used_bytes", "jvm_gc_pause_seconds_sum", "process_cpu_usage",
         "spoa_build_info")), "the dashboard shows the JVM and the version: " + used);
+    assertTrue(used.containsAll(java.util.List.of("spoa_message_drift_total", "spoa_dispatch_hops_total")),
+        "the dashboard shows argument drift and dispatch hops: " + used);
 
     String text = scrapeAfterTraffic();
     Set<String> samples = new HashSet<>();
