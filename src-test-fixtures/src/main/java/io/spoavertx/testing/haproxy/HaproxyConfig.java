@@ -1,5 +1,13 @@
 package io.spoavertx.testing.haproxy;
 
+import static io.spoavertx.testing.haproxy.ConfigChecks.body;
+import static io.spoavertx.testing.haproxy.ConfigChecks.checkHeader;
+import static io.spoavertx.testing.haproxy.ConfigChecks.checkLine;
+import static io.spoavertx.testing.haproxy.ConfigChecks.checkName;
+import static io.spoavertx.testing.haproxy.ConfigChecks.checkVariable;
+import static io.spoavertx.testing.haproxy.ConfigChecks.positive;
+import static io.spoavertx.testing.haproxy.ConfigChecks.status;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,7 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
  * An immutable description of a test HAProxy: one HTTP frontend on 127.0.0.1 with an optional SPOE
@@ -38,11 +46,6 @@ public final class HaproxyConfig {
 
   static final String DEFAULT_BACKEND = "default_response";
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]+");
-  private static final Pattern VAR =
-      Pattern.compile("(proc|sess|txn|req|res)\\.[A-Za-z0-9_.]+");
-  private static final Pattern HEADER = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
-
   /** An agent server line of the agent backend. */
   record AgentServer(String name, String host, int port) {}
 
@@ -60,27 +63,28 @@ public final class HaproxyConfig {
     }
   }
 
-  private final List<AgentServer> agents;
-  private final boolean agentHealthCheck;
-  private final boolean agentTls;
-  private final String engine;
-  private final String varPrefix;
-  private final List<SpoeMessageSection> messages;
-  private final List<Group> groups;
-  private final List<String> registerVarNames;
-  private final Duration processingTimeout;
-  private final Duration helloTimeout;
-  private final Duration idleTimeout;
-  private final Integer maxConnRate;
-  private final Integer maxWaitingFrames;
-  private final List<String> agentLines;
-  private final List<String> httpRequestRules;
-  private final List<String> httpAfterResponseRules;
-  private final List<String> frontendLines;
-  private final List<Route> routes;
-  private final int defaultStatus;
-  private final String defaultBody;
-  private final int nbthread;
+  // package-private: ConfigRenderer writes them out
+  final List<AgentServer> agents;
+  final boolean agentHealthCheck;
+  final boolean agentTls;
+  final String engine;
+  final String varPrefix;
+  final List<SpoeMessageSection> messages;
+  final List<Group> groups;
+  final List<String> registerVarNames;
+  final Duration processingTimeout;
+  final Duration helloTimeout;
+  final Duration idleTimeout;
+  final Integer maxConnRate;
+  final Integer maxWaitingFrames;
+  final List<String> agentLines;
+  final List<String> httpRequestRules;
+  final List<String> httpAfterResponseRules;
+  final List<String> frontendLines;
+  final List<Route> routes;
+  final int defaultStatus;
+  final String defaultBody;
+  final int nbthread;
   private final int frontendPort;
   private final Duration startTimeout;
 
@@ -99,14 +103,8 @@ public final class HaproxyConfig {
     maxConnRate = b.maxConnRate;
     maxWaitingFrames = b.maxWaitingFrames;
     agentLines = List.copyOf(b.agentLines);
-    List<String> rules = new ArrayList<>();
-    for (String r : b.httpRequestRules) {
-      // send-spoe-group rules were recorded with a placeholder: the engine is known only now
-      rules.add(r.startsWith(GroupRule.MARK)
-          ? "send-spoe-group " + b.engine + " " + r.substring(GroupRule.MARK.length())
-          : r);
-    }
-    httpRequestRules = List.copyOf(rules);
+    // send-spoe-group rules name the engine, known only now
+    httpRequestRules = b.httpRequestRules.stream().map(rule -> rule.apply(b.engine)).toList();
     httpAfterResponseRules = List.copyOf(b.httpAfterResponseRules);
     frontendLines = List.copyOf(b.frontendLines);
     routes = List.copyOf(b.routes);
@@ -144,11 +142,7 @@ public final class HaproxyConfig {
 
   /** {@return the agent server names, in order} */
   public List<String> agentServerNames() {
-    List<String> names = new ArrayList<>();
-    for (AgentServer s : agents) {
-      names.add(s.name());
-    }
-    return List.copyOf(names);
+    return agents.stream().map(AgentServer::name).toList();
   }
 
   /** {@return true if the frontend has a SPOE filter (at least one message or group)} */
@@ -165,186 +159,7 @@ public final class HaproxyConfig {
    * @return the file contents
    */
   public Rendered render(HaproxyVersion version, int port, Path workDir) {
-    Objects.requireNonNull(version, "version");
-    Objects.requireNonNull(workDir, "workDir");
-    if (port <= 0 || port > 65535) {
-      throw new IllegalArgumentException("port out of range: " + port);
-    }
-    boolean mux = version.isSpopMux();
-    Path spoeConf = workDir.resolve("spoe.conf");
-    Path socket = workDir.resolve("admin.sock");
-
-    StringBuilder c = new StringBuilder();
-    c.append("# generated by spoa-vertx-test-fixtures for HAProxy ").append(version).append('\n');
-    c.append("global\n");
-    c.append("    nbthread ").append(nbthread).append('\n');
-    c.append("    maxconn 1024\n");
-    c.append("    log stdout format raw local0 info\n");
-    c.append("    stats socket ").append(socket).append(" mode 600 level admin\n");
-    c.append("    stats timeout 10s\n");
-    c.append('\n');
-    c.append("defaults\n");
-    c.append("    mode http\n");
-    c.append("    log global\n");
-    c.append("    option dontlognull\n");
-    c.append("    timeout connect 5s\n");
-    c.append("    timeout client 30s\n");
-    c.append("    timeout server 30s\n");
-    c.append("    timeout check 5s\n");
-    c.append('\n');
-    c.append("frontend ").append(FRONTEND).append('\n');
-    c.append("    bind 127.0.0.1:").append(port).append('\n');
-    c.append("    option httplog\n");
-    if (hasSpoe()) {
-      c.append("    filter spoe engine ").append(engine).append(" config ").append(spoeConf).append('\n');
-    }
-    for (String line : frontendLines) {
-      c.append("    ").append(line).append('\n');
-    }
-    for (String rule : httpRequestRules) {
-      c.append("    http-request ").append(rule).append('\n');
-    }
-    String defaultReturn = "return status " + defaultStatus + " content-type text/plain string "
-        + quote(defaultBody);
-    if (routes.isEmpty()) {
-      c.append("    http-request ").append(defaultReturn).append('\n');
-    } else {
-      for (Route r : routes) {
-        c.append("    use_backend ").append(r.backend()).append(" if ").append(r.condition()).append('\n');
-      }
-      c.append("    default_backend ").append(DEFAULT_BACKEND).append('\n');
-    }
-    for (String rule : httpAfterResponseRules) {
-      c.append("    http-after-response ").append(rule).append('\n');
-    }
-    if (!routes.isEmpty()) {
-      for (Route r : routes) {
-        c.append('\n').append("backend ").append(r.backend()).append('\n');
-        c.append("    http-request return status ").append(r.status())
-            .append(" content-type text/plain string ").append(quote(r.body())).append('\n');
-      }
-      c.append('\n').append("backend ").append(DEFAULT_BACKEND).append('\n');
-      c.append("    http-request ").append(defaultReturn).append('\n');
-    }
-    if (!agents.isEmpty()) {
-      c.append('\n').append("backend ").append(AGENT_BACKEND).append('\n');
-      c.append("    mode ").append(mux ? "spop" : "tcp").append('\n');
-      c.append("    balance roundrobin\n");
-      if (agentHealthCheck) {
-        c.append("    option spop-check\n");
-      }
-      for (AgentServer s : agents) {
-        c.append("    server ").append(s.name()).append(' ').append(hostPort(s));
-        if (agentHealthCheck) {
-          c.append(" check inter 500ms downinter 200ms rise 1 fall 2");
-        }
-        if (agentTls) {
-          c.append(" ssl verify none");
-        }
-        c.append('\n');
-      }
-    }
-    return new Rendered(c.toString(), hasSpoe() ? renderSpoe(mux) : null);
-  }
-
-  private String renderSpoe(boolean mux) {
-    StringBuilder s = new StringBuilder();
-    s.append("[").append(engine).append("]\n");
-    s.append("spoe-agent ").append(SPOE_AGENT).append('\n');
-    s.append("    log global\n");
-    List<String> evented = new ArrayList<>();
-    for (SpoeMessageSection m : messages) {
-      if (m.event() != null) {
-        evented.add(m.name());
-      }
-    }
-    if (!evented.isEmpty()) {
-      s.append("    messages ").append(String.join(" ", evented)).append('\n');
-    }
-    if (!groups.isEmpty()) {
-      s.append("    groups");
-      for (Group g : groups) {
-        s.append(' ').append(g.name());
-      }
-      s.append('\n');
-    }
-    s.append("    option var-prefix ").append(varPrefix).append('\n');
-    s.append("    option set-on-error error\n");
-    s.append("    option set-process-time process_time\n");
-    if (registerVarNames.isEmpty()) {
-      s.append("    option force-set-var\n");
-    } else {
-      s.append("    register-var-names ").append(String.join(" ", registerVarNames)).append('\n');
-    }
-    s.append("    timeout processing ").append(millis(processingTimeout)).append('\n');
-    if (!mux) {
-      s.append("    timeout hello ").append(millis(helloTimeout)).append('\n');
-      s.append("    timeout idle ").append(millis(idleTimeout)).append('\n');
-      if (maxConnRate != null) {
-        s.append("    maxconnrate ").append(maxConnRate).append('\n');
-      }
-      if (maxWaitingFrames != null) {
-        s.append("    max-waiting-frames ").append(maxWaitingFrames).append('\n');
-      }
-    }
-    for (String line : agentLines) {
-      s.append("    ").append(line).append('\n');
-    }
-    s.append("    use-backend ").append(AGENT_BACKEND).append('\n');
-    for (SpoeMessageSection m : messages) {
-      s.append('\n').append("spoe-message ").append(m.name()).append('\n');
-      if (!m.args().isEmpty()) {
-        s.append("    args ").append(String.join(" ", m.args())).append('\n');
-      }
-      if (m.event() != null) {
-        s.append("    event ").append(m.event());
-        if (m.condition() != null) {
-          s.append(" if ").append(m.condition());
-        }
-        s.append('\n');
-      }
-    }
-    for (Group g : groups) {
-      s.append('\n').append("spoe-group ").append(g.name()).append('\n');
-      s.append("    messages ").append(String.join(" ", g.messages())).append('\n');
-    }
-    return s.toString();
-  }
-
-  private static String hostPort(AgentServer s) {
-    return (s.host().indexOf(':') >= 0 ? "[" + s.host() + "]" : s.host()) + ":" + s.port();
-  }
-
-  private static String millis(Duration d) {
-    return d.toMillis() + "ms";
-  }
-
-  /** Double-quotes a string for haproxy.cfg, escaping backslash, quote and dollar. */
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char ch : s.toCharArray()) {
-      if (ch == '\\' || ch == '"' || ch == '$') {
-        b.append('\\');
-      }
-      b.append(ch);
-    }
-    return b.append('"').toString();
-  }
-
-  static String checkName(String what, String value) {
-    Objects.requireNonNull(value, what);
-    if (!NAME.matcher(value).matches()) {
-      throw new IllegalArgumentException(what + " must match [A-Za-z0-9_.-]+: '" + value + "'");
-    }
-    return value;
-  }
-
-  static String checkLine(String what, String value) {
-    Objects.requireNonNull(value, what);
-    if (value.isBlank() || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException(what + " must be one non-blank line: '" + value + "'");
-    }
-    return value.strip();
+    return new ConfigRenderer(this).render(version, port, workDir);
   }
 
   /** Builds a {@link HaproxyConfig}. Methods that add rules keep the order of the calls. */
@@ -363,7 +178,7 @@ public final class HaproxyConfig {
     private Integer maxConnRate;
     private Integer maxWaitingFrames;
     private final List<String> agentLines = new ArrayList<>();
-    private final List<String> httpRequestRules = new ArrayList<>();
+    private final List<Function<String, String>> httpRequestRules = new ArrayList<>(); // engine -> rule
     private final List<String> httpAfterResponseRules = new ArrayList<>();
     private final List<String> frontendLines = new ArrayList<>();
     private final List<Route> routes = new ArrayList<>();
@@ -502,7 +317,8 @@ public final class HaproxyConfig {
         names.add(checkName("message name", m));
       }
       groups.add(new Group(name, List.copyOf(names)));
-      httpRequestRules.add(new GroupRule(condition == null ? name : name + " if " + condition).toString());
+      String rule = condition == null ? name : name + " if " + condition;
+      httpRequestRules.add(engineName -> "send-spoe-group " + engineName + " " + rule);
       return this;
     }
 
@@ -596,7 +412,8 @@ public final class HaproxyConfig {
      * @return this builder
      */
     public Builder httpRequest(String rule) {
-      httpRequestRules.add(checkLine("http-request rule", rule));
+      String line = checkLine("http-request rule", rule);
+      httpRequestRules.add(engineName -> line);
       return this;
     }
 
@@ -620,14 +437,8 @@ public final class HaproxyConfig {
      * @return this builder
      */
     public Builder exposeVar(String variable, String header) {
-      Objects.requireNonNull(variable, "variable");
-      Objects.requireNonNull(header, "header");
-      if (!VAR.matcher(variable).matches()) {
-        throw new IllegalArgumentException("variable must look like txn.spoa.name: '" + variable + "'");
-      }
-      if (!HEADER.matcher(header).matches()) {
-        throw new IllegalArgumentException("invalid header name: '" + header + "'");
-      }
+      checkVariable(variable);
+      checkHeader(header);
       return httpAfterResponse("set-header " + header + " %[var(" + variable + ")] if { var("
           + variable + ") -m found }");
     }
@@ -740,46 +551,6 @@ public final class HaproxyConfig {
         }
       }
       return new HaproxyConfig(this);
-    }
-
-    private static Duration positive(String what, Duration d) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive: " + d);
-      }
-      return d;
-    }
-
-    private static int positive(String what, int v) {
-      if (v <= 0) {
-        throw new IllegalArgumentException(what + " must be positive: " + v);
-      }
-      return v;
-    }
-
-    private static int status(int status) {
-      if (status < 200 || status > 599) {
-        throw new IllegalArgumentException("status must be 200..599: " + status);
-      }
-      return status;
-    }
-
-    private static String body(String body) {
-      Objects.requireNonNull(body, "body");
-      if (body.indexOf('\n') >= 0 || body.indexOf('\r') >= 0) {
-        throw new IllegalArgumentException("body must be one line: '" + body + "'");
-      }
-      return body;
-    }
-  }
-
-  /** Placeholder for a send-spoe-group rule whose engine is known only at build(). */
-  private record GroupRule(String group) {
-    static final String MARK = "\u0000group:";
-
-    @Override
-    public String toString() {
-      return MARK + group;
     }
   }
 }

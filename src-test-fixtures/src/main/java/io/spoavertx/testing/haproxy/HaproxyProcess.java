@@ -234,7 +234,7 @@ public final class HaproxyProcess implements AutoCloseable {
    * @throws HaproxyException if the socket cannot be reached or answers too slowly (5 s)
    */
   public String runtimeCommand(String command) {
-    HaproxyConfig.checkLine("command", command);
+    ConfigChecks.checkLine("command", command);
     Path socket = workDir.resolve("admin.sock");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);

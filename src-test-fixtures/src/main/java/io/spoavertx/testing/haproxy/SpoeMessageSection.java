@@ -33,16 +33,16 @@ public record SpoeMessageSection(String name, List<String> args, String event, S
    * @throws IllegalArgumentException if a name or line is invalid, or a condition has no event
    */
   public SpoeMessageSection {
-    HaproxyConfig.checkName("message name", name);
+    ConfigChecks.checkName("message name", name);
     args = List.copyOf(Objects.requireNonNull(args, "args"));
     for (String a : args) {
-      HaproxyConfig.checkLine("message argument", a);
+      ConfigChecks.checkLine("message argument", a);
     }
     if (event != null) {
-      HaproxyConfig.checkName("event", event);
+      ConfigChecks.checkName("event", event);
     }
     if (condition != null) {
-      HaproxyConfig.checkLine("condition", condition);
+      ConfigChecks.checkLine("condition", condition);
       if (event == null) {
         throw new IllegalArgumentException("a condition needs an event (message " + name + ")");
       }

@@ -161,7 +161,7 @@ class HaproxyConfigTest {
 
   @Test
   void quotesStrings() {
-    assertEquals("\"a \\\"b\\\" \\$HOME \\\\ c\"", HaproxyConfig.quote("a \"b\" $HOME \\ c"));
+    assertEquals("\"a \\\"b\\\" \\$HOME \\\\ c\"", ConfigRenderer.quote("a \"b\" $HOME \\ c"));
   }
 
   @Test
