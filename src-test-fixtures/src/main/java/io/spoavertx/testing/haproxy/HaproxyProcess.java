@@ -1,19 +1,12 @@
 package io.spoavertx.testing.haproxy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
 import java.net.URI;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -21,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -54,20 +46,22 @@ public final class HaproxyProcess implements AutoCloseable {
   private final HaproxyConfig.Rendered rendered;
   private final Path workDir;
   private final int port;
-  private final LogBuffer log;
+  private final HaproxyLog log;
+  private final RuntimeApi runtime;
   private final Process process;
   private final Thread pump;
   private final Thread shutdownHook;
   private volatile boolean stopped;
 
   private HaproxyProcess(HaproxyBinary binary, HaproxyConfig config, HaproxyConfig.Rendered rendered,
-      Path workDir, int port, LogBuffer log, Process process, Thread pump) {
+      Path workDir, int port, HaproxyLog log, Process process, Thread pump) {
     this.binary = binary;
     this.config = config;
     this.rendered = rendered;
     this.workDir = workDir;
     this.port = port;
     this.log = log;
+    this.runtime = new RuntimeApi(workDir.resolve("admin.sock"));
     this.process = process;
     this.pump = pump;
     this.shutdownHook = new Thread(this::stopQuietly, "haproxy-" + process.pid() + "-shutdown");
@@ -112,7 +106,7 @@ public final class HaproxyProcess implements AutoCloseable {
 
   private static HaproxyProcess startOnce(HaproxyBinary binary, HaproxyConfig config, int port) {
     Path dir = createWorkDir();
-    LogBuffer log = new LogBuffer(LOG_LIMIT);
+    HaproxyLog log = new HaproxyLog(LOG_LIMIT);
     Process process = null;
     Thread pump = null;
     try {
@@ -129,7 +123,7 @@ public final class HaproxyProcess implements AutoCloseable {
           .redirectErrorStream(true)
           .start();
       process.getOutputStream().close();
-      pump = pump(process, log);
+      pump = log.pump(process);
       HaproxyProcess started = new HaproxyProcess(binary, config, rendered, dir, port, log, process, pump);
       try {
         started.awaitListening(config.startTimeout());
@@ -234,39 +228,7 @@ public final class HaproxyProcess implements AutoCloseable {
    * @throws HaproxyException if the socket cannot be reached or answers too slowly (5 s)
    */
   public String runtimeCommand(String command) {
-    ConfigChecks.checkLine("command", command);
-    Path socket = workDir.resolve("admin.sock");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        Selector selector = Selector.open()) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
-      ByteBuffer out = ByteBuffer.wrap((command.strip() + "\n").getBytes(StandardCharsets.UTF_8));
-      while (out.hasRemaining()) {
-        ch.write(out);
-      }
-      ch.configureBlocking(false);
-      ch.register(selector, SelectionKey.OP_READ);
-      ByteArrayOutputStream answer = new ByteArrayOutputStream();
-      ByteBuffer in = ByteBuffer.allocate(16 * 1024);
-      while (true) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) {
-          throw new HaproxyException("runtime API did not answer '" + command + "' within 5 s");
-        }
-        selector.select(left);
-        selector.selectedKeys().clear();
-        int n;
-        while ((n = ch.read(in)) > 0) {
-          answer.write(in.array(), 0, in.position());
-          in.clear();
-        }
-        if (n < 0) {
-          return answer.toString(StandardCharsets.UTF_8);
-        }
-      }
-    } catch (IOException e) {
-      throw new HaproxyException("runtime API at " + socket + " failed: " + e.getMessage(), e);
-    }
+    return runtime.command(command);
   }
 
   /**
@@ -279,7 +241,7 @@ public final class HaproxyProcess implements AutoCloseable {
    * @throws HaproxyException if there is no such server
    */
   public String serverStatus(String backend, String server) {
-    return serverRow(backend, server).status();
+    return runtime.serverRow(backend, server).status();
   }
 
   /**
@@ -296,7 +258,7 @@ public final class HaproxyProcess implements AutoCloseable {
   public void awaitServerUp(String backend, String server, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      StatRow row = serverRow(backend, server);
+      RuntimeApi.StatRow row = runtime.serverRow(backend, server);
       if (row.status().equalsIgnoreCase("no check")) {
         throw new IllegalStateException("server " + backend + "/" + server
             + " is not health-checked; build the config with agentHealthCheck(true)");
@@ -307,10 +269,10 @@ public final class HaproxyProcess implements AutoCloseable {
       if (System.nanoTime() - deadline >= 0) {
         throw new HaproxyException("server " + backend + "/" + server + " not UP after " + timeout
             + ": status " + row.status() + ", last check " + row.checkStatus()
-            + (row.checkDesc().isEmpty() ? "" : " (" + row.checkDesc() + ")") + "\n" + logTail());
+            + (row.checkDesc().isEmpty() ? "" : " (" + row.checkDesc() + ")") + "\n" + log.tail());
       }
       if (!process.isAlive()) {
-        throw new HaproxyException("haproxy exited with " + process.exitValue() + "\n" + logTail());
+        throw new HaproxyException("haproxy exited with " + process.exitValue() + "\n" + log.tail());
       }
       sleep(50);
     }
@@ -409,37 +371,7 @@ public final class HaproxyProcess implements AutoCloseable {
     }
   }
 
-  private StatRow serverRow(String backend, String server) {
-    Objects.requireNonNull(backend, "backend");
-    Objects.requireNonNull(server, "server");
-    String csv = runtimeCommand("show stat");
-    String[] lines = csv.split("\n");
-    if (lines.length == 0 || !lines[0].startsWith("# ")) {
-      throw new HaproxyException("unexpected 'show stat' answer: " + csv);
-    }
-    List<String> header = List.of(lines[0].substring(2).split(",", -1));
-    int px = header.indexOf("pxname");
-    int sv = header.indexOf("svname");
-    int st = header.indexOf("status");
-    int cs = header.indexOf("check_status");
-    int cd = header.indexOf("check_desc");
-    for (int i = 1; i < lines.length; i++) {
-      String[] f = lines[i].split(",", -1);
-      if (f.length > Math.max(sv, px) && f[px].equals(backend) && f[sv].equals(server)) {
-        String check = cs >= 0 && cs < f.length ? f[cs].replace("*", "").strip() : "";
-        String desc = cd >= 0 && cd < f.length ? f[cd].strip() : "";
-        return new StatRow(f[st], check, desc);
-      }
-    }
-    throw new HaproxyException("no server " + backend + "/" + server + " in 'show stat'");
-  }
-
-  private String logTail() {
-    String all = log.toString();
-    return "--- haproxy log (tail) ---\n" + (all.length() > 4000 ? "..." + all.substring(all.length() - 4000) : all);
-  }
-
-  private static void validate(HaproxyBinary binary, Path cfg, HaproxyConfig.Rendered rendered, LogBuffer log)
+  private static void validate(HaproxyBinary binary, Path cfg, HaproxyConfig.Rendered rendered, HaproxyLog log)
       throws IOException {
     Process check = new ProcessBuilder(binary.path().toString(), "-c", "-f", cfg.toString())
         .directory(cfg.getParent().toFile())
@@ -472,23 +404,6 @@ public final class HaproxyProcess implements AutoCloseable {
       }
       throw new HaproxyException(m.toString());
     }
-  }
-
-  private static Thread pump(Process process, LogBuffer log) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[8192];
-      try (InputStream in = process.getInputStream()) {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          log.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-        }
-      } catch (IOException ignored) {
-        // process gone
-      }
-    }, "haproxy-" + process.pid() + "-output");
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   private static void killAndDelete(Process process, Thread pump, Path dir) {
@@ -577,41 +492,12 @@ public final class HaproxyProcess implements AutoCloseable {
     }
   }
 
-  private record StatRow(String status, String checkStatus, String checkDesc) {}
-
   /** Bind failure on an auto-picked port: retried with another port. */
   private static final class PortInUse extends HaproxyException {
     private static final long serialVersionUID = 1L;
 
     PortInUse(String message) {
       super(message);
-    }
-  }
-
-  /** Bounded, thread-safe text buffer: drops the oldest half when full. */
-  private static final class LogBuffer {
-    private final int limit;
-    private final StringBuilder text = new StringBuilder();
-
-    LogBuffer(int limit) {
-      this.limit = limit;
-    }
-
-    synchronized void append(String s) {
-      text.append(s);
-      if (text.length() > limit) {
-        text.delete(0, text.length() - limit / 2);
-        text.insert(0, "[... earlier output dropped ...]\n");
-      }
-    }
-
-    synchronized boolean contains(String s) {
-      return text.indexOf(s) >= 0;
-    }
-
-    @Override
-    public synchronized String toString() {
-      return text.toString();
     }
   }
 }
