@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -52,9 +51,9 @@ public final class SpopTestClient {
   private final FrameSplitter splitter;
 
   private final Object lock = new Object();
-  private final Map<Key, Pending<Ack>> pending = new LinkedHashMap<>();
+  private final Map<Key, PendingReply<Ack>> pending = new LinkedHashMap<>();
   private final Set<Key> timedOut = new HashSet<>();
-  private Pending<AgentHello> pendingHello;
+  private PendingReply<AgentHello> pendingHello;
   private HelloOptions sentHello;
   private long nextStreamId = 1;
   private boolean closedFlag;
@@ -64,13 +63,7 @@ public final class SpopTestClient {
   private final Promise<Void> closed = Promise.promise();
   private final List<ProtocolError> errors = new CopyOnWriteArrayList<>();
 
-  private record Key(long streamId, long frameId) {
-  }
-
-  private static final class Pending<T> {
-    final Promise<T> promise = Promise.promise();
-    long timerId = -1;
-  }
+  private record Key(long streamId, long frameId) {}
 
   private SpopTestClient(Vertx vertx, Context context, NetClient netClient, NetSocket socket,
                          SpopTestClientOptions options) {
@@ -147,21 +140,25 @@ public final class SpopTestClient {
       if (pendingHello != null) {
         return Future.failedFuture(new IllegalStateException("a HELLO is already waiting for its answer"));
       }
-      Pending<AgentHello> p = new Pending<>();
+      PendingReply<AgentHello> p = new PendingReply<>(vertx);
       pendingHello = p;
       sentHello = hello;
       if (hello.maxFrameSize() != null) {
         splitter.maxFrameSize(hello.maxFrameSize());
       }
-      armTimer(p, "AGENT-HELLO", () -> {
+      Runnable forget = () -> {
         synchronized (lock) {
           if (pendingHello == p) {
             pendingHello = null;
           }
         }
+      };
+      p.armTimer(options.requestTimeout(), "AGENT-HELLO", forget);
+      write(List.of(frame)).onFailure(t -> {
+        forget.run();
+        p.fail(t);
       });
-      write(List.of(frame)).onFailure(p.promise::tryFail);
-      return p.promise.future();
+      return p.future();
     }
   }
 
@@ -233,23 +230,7 @@ public final class SpopTestClient {
     }
     synchronized (lock) {
       Key k = nextKey();
-      List<Buffer> chunks = new ArrayList<>();
-      for (int pos = 0; pos < payload.length(); pos += fragmentSize) {
-        chunks.add(payload.getBuffer(pos, Math.min(payload.length(), pos + fragmentSize)));
-      }
-      if (chunks.isEmpty()) {
-        chunks.add(Buffer.buffer());
-      }
-      if (chunks.size() == 1 || abortAtEnd) {
-        chunks.add(Buffer.buffer());
-      }
-      List<Buffer> frames = new ArrayList<>(chunks.size());
-      for (int i = 0; i < chunks.size(); i++) {
-        boolean last = i == chunks.size() - 1;
-        int flags = !last ? 0 : abortAtEnd ? SpopClientCodec.FLAG_ABORT | SpopClientCodec.FLAG_FIN : SpopClientCodec.FLAG_FIN;
-        int type = i == 0 ? SpopClientCodec.TYPE_NOTIFY : SpopClientCodec.TYPE_UNSET;
-        frames.add(SpopClientCodec.encodeFrame(type, flags, k.streamId(), k.frameId(), chunks.get(i)));
-      }
+      List<Buffer> frames = NotifyFragments.frames(k.streamId(), k.frameId(), payload, fragmentSize, abortAtEnd);
       if (abortAtEnd) {
         if (closedFlag) {
           return Future.failedFuture(closedException());
@@ -374,10 +355,10 @@ public final class SpopTestClient {
         return Future.failedFuture(new IllegalStateException(
             "a NOTIFY with stream-id " + key.streamId() + " frame-id " + key.frameId() + " is already in flight"));
       }
-      Pending<Ack> p = new Pending<>();
+      PendingReply<Ack> p = new PendingReply<>(vertx);
       pending.put(key, p);
       timedOut.remove(key);
-      armTimer(p, "ACK for stream-id " + key.streamId() + " frame-id " + key.frameId(), () -> {
+      p.armTimer(options.requestTimeout(), "ACK for stream-id " + key.streamId() + " frame-id " + key.frameId(), () -> {
         synchronized (lock) {
           if (pending.remove(key, p)) {
             timedOut.add(key);
@@ -385,15 +366,15 @@ public final class SpopTestClient {
         }
       });
       if (frames.isEmpty()) {
-        return p.promise.future();
+        return p.future();
       }
       write(frames).onFailure(t -> {
         synchronized (lock) {
           pending.remove(key, p);
         }
-        complete(p, null, t);
+        p.fail(t);
       });
-      return p.promise.future();
+      return p.future();
     }
   }
 
@@ -414,27 +395,6 @@ public final class SpopTestClient {
       });
     });
     return written.future();
-  }
-
-  private <T> void armTimer(Pending<T> p, String what, Runnable onTimeout) {
-    long ms = options.requestTimeout().toMillis();
-    if (ms > 0) {
-      p.timerId = vertx.setTimer(ms, id -> {
-        onTimeout.run();
-        p.promise.tryFail(new TimeoutException("no " + what + " within " + ms + " ms"));
-      });
-    }
-  }
-
-  private <T> void complete(Pending<T> p, T value, Throwable failure) {
-    if (p.timerId >= 0) {
-      vertx.cancelTimer(p.timerId);
-    }
-    if (failure != null) {
-      p.promise.tryFail(failure);
-    } else {
-      p.promise.tryComplete(value);
-    }
   }
 
   private void onData(Buffer chunk) {
@@ -470,22 +430,22 @@ public final class SpopTestClient {
 
   private void failMatching(Frame f, Throwable t) {
     if (f.type() == SpopClientCodec.TYPE_ACK) {
-      Pending<Ack> p;
+      PendingReply<Ack> p;
       synchronized (lock) {
         p = pending.remove(new Key(f.streamId(), f.frameId()));
       }
       if (p != null) {
-        complete(p, null, t);
+        p.fail(t);
         return;
       }
     } else if (f.type() == SpopClientCodec.TYPE_AGENT_HELLO) {
-      Pending<AgentHello> p;
+      PendingReply<AgentHello> p;
       synchronized (lock) {
         p = pendingHello;
         pendingHello = null;
       }
       if (p != null) {
-        complete(p, null, t);
+        p.fail(t);
         return;
       }
     }
@@ -493,7 +453,7 @@ public final class SpopTestClient {
   }
 
   private void onAgentHello(Frame f) {
-    Pending<AgentHello> p;
+    PendingReply<AgentHello> p;
     HelloOptions sent;
     synchronized (lock) {
       p = pendingHello;
@@ -509,53 +469,30 @@ public final class SpopTestClient {
       h = SpopClientCodec.decodeAgentHello(f);
     } catch (SpopProtocolException e) {
       recordError("malformed AGENT-HELLO: " + e.getMessage(), f);
-      complete(p, null, e);
+      p.fail(e);
       return;
     }
-    if (f.streamId() != 0 || f.frameId() != 0) {
-      recordError("AGENT-HELLO must have stream-id 0 and frame-id 0", f);
+    for (String problem : AgentReplyChecks.hello(f, h, sent)) {
+      recordError(problem, f);
     }
-    if (f.flags() != SpopClientCodec.FLAG_FIN) {
-      recordError("AGENT-HELLO flags must be exactly FIN", f);
-    }
-    if (h.version() == null) {
-      recordError("AGENT-HELLO has no 'version' STRING (status 5)", f);
-    } else if (sent.supportedVersions() != null
-        && Arrays.stream(sent.supportedVersions().split(",")).map(String::strip).noneMatch(h.version().strip()::equals)) {
-      recordError("AGENT-HELLO version '" + h.version() + "' is not one of '" + sent.supportedVersions() + "' (status 8)", f);
-    }
-    Long offered = sent.maxFrameSize();
-    if (h.maxFrameSize() < 0) {
-      recordError("AGENT-HELLO has no integer 'max-frame-size' (status 6)", f);
-    } else if (h.maxFrameSize() < 256 || (offered != null && h.maxFrameSize() > offered)) {
-      recordError("AGENT-HELLO max-frame-size " + h.maxFrameSize() + " is not within 256.." + offered + " (status 9)", f);
-    } else {
+    if (AgentReplyChecks.maxFrameSizeAccepted(h, sent)) {
       splitter.maxFrameSize(h.maxFrameSize());
     }
-    if (h.capabilities() == null) {
-      recordError("AGENT-HELLO has no 'capabilities' STRING (HAProxy 3.x requires the key; status 7)", f);
-    }
     agentHello = h;
-    complete(p, h, null);
+    p.complete(h);
   }
 
   private void onAgentDisconnect(Frame f) {
-    AgentDisconnect d;
+    AgentDisconnect d = null;
     try {
       d = SpopClientCodec.decodeAgentDisconnect(f);
-      if (d.statusCode() < 0) {
-        recordError("AGENT-DISCONNECT has no integer 'status-code'", f);
-      }
-      if (d.message() == null) {
-        recordError("AGENT-DISCONNECT has no 'message' STRING", f);
-      }
     } catch (SpopProtocolException e) {
       recordError("malformed AGENT-DISCONNECT: " + e.getMessage(), f);
-      d = new AgentDisconnect(-1, null);
     }
-    if (f.streamId() != 0 || f.frameId() != 0) {
-      recordError("AGENT-DISCONNECT must have stream-id 0 and frame-id 0", f);
+    for (String problem : AgentReplyChecks.disconnect(f, d)) {
+      recordError(problem, f);
     }
+    d = d == null ? new AgentDisconnect(-1, null) : d;
     agentDisconnect.tryComplete(d);
     failAll(new AgentDisconnectedException(d));
     socket.close(); // as HAProxy does once it has read AGENT-DISCONNECT
@@ -563,7 +500,7 @@ public final class SpopTestClient {
 
   private void onAck(Frame f) {
     Key k = new Key(f.streamId(), f.frameId());
-    Pending<Ack> p;
+    PendingReply<Ack> p;
     boolean late;
     synchronized (lock) {
       p = pending.remove(k);
@@ -580,10 +517,10 @@ public final class SpopTestClient {
       return;
     }
     try {
-      complete(p, SpopClientCodec.decodeAck(f), null);
+      p.complete(SpopClientCodec.decodeAck(f));
     } catch (SpopProtocolException e) {
       recordError("malformed ACK: " + e.getMessage(), f);
-      complete(p, null, e);
+      p.fail(e);
     }
   }
 
@@ -598,7 +535,7 @@ public final class SpopTestClient {
   }
 
   private void failAll(Throwable t) {
-    List<Pending<?>> victims = new ArrayList<>();
+    List<PendingReply<?>> victims = new ArrayList<>();
     synchronized (lock) {
       victims.addAll(pending.values());
       pending.clear();
@@ -607,8 +544,8 @@ public final class SpopTestClient {
         pendingHello = null;
       }
     }
-    for (Pending<?> p : victims) {
-      complete(p, null, t);
+    for (PendingReply<?> p : victims) {
+      p.fail(t);
     }
   }
 
